@@ -1,0 +1,102 @@
+# wakeup: Wake-on-LAN sender and libvirt wake daemon.
+# Works with GNU make and BSD make: suffix rules, no pattern rules, no
+# conditionals.  Library flags come from pkg-config and libnet-config and
+# can be overridden on the command line, e.g. for a BSD port:
+#	make LIBNET_CFLAGS=-I/usr/local/include/libnet-1.1 LIBNET_LIBS=...
+
+PREFIX?=	/usr/local
+BINDIR?=	$(PREFIX)/bin
+SBINDIR?=	$(PREFIX)/sbin
+MANDIR?=	$(PREFIX)/man
+ETCDIR?=	/etc
+SYSTEMDDIR?=	/lib/systemd/system
+DESTDIR?=
+INSTALL?=	install
+
+# The unprivileged user the packet child runs as, and its chroot.
+WAKEUPD_USER?=	_wakeupd
+WAKEUPD_CHROOT?= /var/empty
+
+CC?=		cc
+CFLAGS?=	-O2 -g
+WARNFLAGS?=	-Wall -Wextra
+LDFLAGS?=
+
+PKG_CONFIG?=	pkg-config
+LIBNET_CONFIG?=	libnet-config
+LIBNET_CFLAGS!=	$(LIBNET_CONFIG) --cflags 2>/dev/null || true
+LIBNET_LIBS!=	$(LIBNET_CONFIG) --libs 2>/dev/null || echo -lnet
+PCAP_CFLAGS!=	$(PKG_CONFIG) --cflags libpcap 2>/dev/null || true
+PCAP_LIBS!=	$(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap
+VIRT_CFLAGS!=	$(PKG_CONFIG) --cflags libvirt libxml-2.0 2>/dev/null || true
+VIRT_LIBS!=	$(PKG_CONFIG) --libs libvirt libxml-2.0 2>/dev/null || \
+		    echo -lvirt -lxml2
+
+# _DEFAULT_SOURCE and _GNU_SOURCE matter to glibc only.
+ALL_CPPFLAGS=	-Icommon -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+		-DWAKEUPD_USER=\"$(WAKEUPD_USER)\" \
+		-DWAKEUPD_CHROOT=\"$(WAKEUPD_CHROOT)\" $(CPPFLAGS)
+ALL_CFLAGS=	$(CFLAGS) $(WARNFLAGS) $(ALL_CPPFLAGS) $(LIBNET_CFLAGS) \
+		$(PCAP_CFLAGS) $(VIRT_CFLAGS)
+
+COMMON_OBJS=	common/wol.o common/frame.o common/compat.o
+COMMON_HDRS=	common/wol.h common/compat.h
+WAKEUP_OBJS=	wakeup/wakeup.o
+WAKEUPD_OBJS=	wakeupd/wakeupd.o
+WAKEUPD_HDRS=	wakeupd/wakeupd.h
+TEST_PROGS=	regress/common/test_wol
+
+PROGS=		wakeup/wakeup wakeupd/wakeupd
+
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+all: $(PROGS) $(TEST_PROGS)
+
+$(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS): $(COMMON_HDRS)
+$(WAKEUPD_OBJS): $(WAKEUPD_HDRS)
+
+wakeup/wakeup: $(WAKEUP_OBJS) $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(WAKEUP_OBJS) $(COMMON_OBJS) $(LIBNET_LIBS)
+
+wakeupd/wakeupd: $(WAKEUPD_OBJS) $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(WAKEUPD_OBJS) $(COMMON_OBJS) \
+	    $(PCAP_LIBS) $(VIRT_LIBS)
+
+regress/common/test_wol: regress/common/test_wol.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/common/test_wol.o $(COMMON_OBJS)
+regress/common/test_wol.o: $(COMMON_HDRS)
+
+# Install what the build and the tests need, when something is missing.
+deps:
+	@sh regress/deps.sh
+
+# make test: dependencies, a fresh build, then the whole suite.  The
+# build runs in a second make so that library flags are read after
+# deps has installed the libraries.
+test: deps
+	@$(MAKE) all
+	@sh regress/run.sh
+
+demo: deps
+	@$(MAKE) all
+	@sh regress/demo.sh
+
+lint:
+	mandoc -Tlint -Wstyle wakeup/wakeup.8 wakeupd/wakeupd.8
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 0555 wakeup/wakeup $(DESTDIR)$(SBINDIR)/wakeup
+	$(INSTALL) -m 0555 wakeupd/wakeupd $(DESTDIR)$(SBINDIR)/wakeupd
+	$(INSTALL) -m 0444 wakeup/wakeup.8 $(DESTDIR)$(MANDIR)/man8/wakeup.8
+	$(INSTALL) -m 0444 wakeupd/wakeupd.8 \
+	    $(DESTDIR)$(MANDIR)/man8/wakeupd.8
+
+clean:
+	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
+	    $(WAKEUPD_OBJS) regress/common/*.o
+
+.PHONY: all deps test demo lint install clean

@@ -1,0 +1,156 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/types.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+
+#ifdef COMPAT_NEED_STRLCPY
+size_t
+strlcpy(char *dst, const char *src, size_t dsize)
+{
+	size_t	 slen;
+
+	slen = strlen(src);
+	if (dsize != 0) {
+		size_t n = slen < dsize - 1 ? slen : dsize - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return (slen);
+}
+
+size_t
+strlcat(char *dst, const char *src, size_t dsize)
+{
+	size_t	 dlen;
+
+	dlen = strnlen(dst, dsize);
+	if (dlen == dsize)
+		return (dsize + strlen(src));
+	return (dlen + strlcpy(dst + dlen, src, dsize - dlen));
+}
+#endif /* COMPAT_NEED_STRLCPY */
+
+#ifdef COMPAT_NEED_STRTONUM
+long long
+strtonum(const char *s, long long minval, long long maxval,
+    const char **errstrp)
+{
+	long long	 ll;
+	char		*ep;
+	const char	*errstr = NULL;
+	int		 saved = errno;
+
+	ll = 0;
+	if (minval > maxval)
+		errstr = "invalid";
+	else {
+		errno = 0;
+		ll = strtoll(s, &ep, 10);
+		if (s == ep || *ep != '\0')
+			errstr = "invalid";
+		else if ((ll == LLONG_MIN && errno == ERANGE) || ll < minval)
+			errstr = "too small";
+		else if ((ll == LLONG_MAX && errno == ERANGE) || ll > maxval)
+			errstr = "too large";
+	}
+	if (errstrp != NULL)
+		*errstrp = errstr;
+	errno = errstr != NULL ? (errstr[0] == 'i' ? EINVAL : ERANGE) : saved;
+	return (errstr != NULL ? 0 : ll);
+}
+#endif /* COMPAT_NEED_STRTONUM */
+
+#ifdef COMPAT_NEED_PLEDGE
+int
+pledge(const char *promises __unused, const char *execpromises __unused)
+{
+	return (0);
+}
+
+int
+unveil(const char *path __unused, const char *permissions __unused)
+{
+	return (0);
+}
+#endif /* COMPAT_NEED_PLEDGE */
+
+#ifdef COMPAT_NEED_SETPROCTITLE
+static char	*title_base;
+static size_t	 title_size;
+static char	 title_prog[32];
+
+/*
+ * ps(1) on Linux shows the memory argv points at, so the title is
+ * written over the arguments; the environment is left alone, which
+ * bounds the title by the length of the original command line.
+ */
+void
+compat_setproctitle_init(int argc, char **argv)
+{
+	const char	*p;
+	int		 i;
+
+	if (argc < 1 || argv[0] == NULL)
+		return;
+	p = strrchr(argv[0], '/');
+	strlcpy(title_prog, p != NULL ? p + 1 : argv[0], sizeof(title_prog));
+	title_base = argv[0];
+	for (i = 0; i < argc && argv[i] != NULL; i++)
+		title_size = argv[i] + strlen(argv[i]) + 1 - title_base;
+}
+
+void
+setproctitle(const char *fmt, ...)
+{
+	char	 buf[256], name[16];
+	va_list	 ap;
+	int	 n;
+
+	n = snprintf(buf, sizeof(buf), "%s: ", title_prog);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+
+	/* The kernel's short name (comm) is what top(1) and pkill see. */
+	strlcpy(name, buf, sizeof(name));
+	(void)prctl(PR_SET_NAME, name, 0, 0, 0);
+
+	if (title_base == NULL || title_size < 2)
+		return;
+	memset(title_base, '\0', title_size);
+	strlcpy(title_base, buf, title_size);
+}
+#else
+void
+compat_setproctitle_init(int argc __unused, char **argv __unused)
+{
+}
+#endif /* COMPAT_NEED_SETPROCTITLE */

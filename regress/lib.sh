@@ -1,0 +1,129 @@
+# Shared test helpers, sourced by regress/*/t_*.sh.
+#
+# Reporting: pass NAME, fail NAME WHY, skip NAME WHY; check NAME CMD...
+# passes when CMD succeeds.  needroot NAME... reports each NAME skipped
+# and exits when not root.
+#
+# Namespaces: ns_setup creates two network namespaces joined by a veth
+# pair, wa0 (192.0.2.1) in $NSA and wb0 (192.0.2.2) in $NSB, with fixed
+# MACs $MACA and $MACB; ns_cleanup deletes them and runs from the EXIT
+# trap, so they go also when a test fails.  Frames never leave them.
+
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+WAKEUP=$TOP/wakeup/wakeup
+WAKEUPD=$TOP/wakeupd/wakeupd
+TMPD=$(mktemp -d /tmp/wakeup-test.XXXXXX)
+NSA=
+NSB=
+MACA=02:00:5e:10:00:0a
+MACB=02:00:5e:10:00:0b
+IPA=192.0.2.1
+IPB=192.0.2.2
+CLEANUP_HOOKS=
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $2"; }
+skip() { echo "SKIP: $1: $2"; }
+
+check() {
+	_n=$1; shift
+	if "$@" >"$TMPD/check.out" 2>&1; then
+		pass "$_n"
+	else
+		fail "$_n" "$(head -c 300 "$TMPD/check.out" | tr '\n' ' ')"
+	fi
+}
+
+needroot() {
+	[ "$(id -u)" -eq 0 ] && return 0
+	for _n in "$@"; do
+		skip "$_n" "needs root"
+	done
+	exit 0
+}
+
+# Run "$@" at cleanup time, last registered first.
+at_cleanup() {
+	CLEANUP_HOOKS="$*;$CLEANUP_HOOKS"
+}
+
+cleanup() {
+	_rc=$?
+	trap - EXIT INT TERM HUP
+	[ -n "$CLEANUP_HOOKS" ] && eval "$CLEANUP_HOOKS" >/dev/null 2>&1
+	ns_cleanup
+	rm -rf "$TMPD"
+	exit $_rc
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+ns_setup() {
+	NSA=wut-a-$$
+	NSB=wut-b-$$
+	ip netns add "$NSA" || return 1
+	ip netns add "$NSB" || return 1
+	ip link add wa0 netns "$NSA" address $MACA type veth \
+	    peer name wb0 netns "$NSB" address $MACB || return 1
+	for _ns in "$NSA" "$NSB"; do
+		ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		    net.ipv6.conf.default.accept_dad=0 >/dev/null
+		ip -n "$_ns" link set lo up
+	done
+	ip -n "$NSA" addr add $IPA/24 dev wa0
+	ip -n "$NSB" addr add $IPB/24 dev wb0
+	ip -n "$NSA" link set wa0 up
+	ip -n "$NSB" link set wb0 up
+}
+
+ns_cleanup() {
+	[ -n "$NSA" ] && ip netns del "$NSA" 2>/dev/null
+	[ -n "$NSB" ] && ip netns del "$NSB" 2>/dev/null
+	NSA=
+	NSB=
+}
+
+# Capture up to $2 frames matching filter $3 on wb0 in $NSB into file $1,
+# in the background; wait until tcpdump is listening.  cap_wait waits for
+# it (at most 10 s) and cap_hex prints each frame's bytes as one hex line.
+cap_start() {
+	_f=$1; _cnt=$2; shift 2
+	rm -f "$_f" "$_f.err"
+	ip netns exec "$NSB" tcpdump -i wb0 -n -U --immediate-mode \
+	    -c "$_cnt" -w "$_f" "$@" 2>"$_f.err" &
+	CAP_PID=$!
+	_i=0
+	while ! grep -q "listening on" "$_f.err" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && return 1
+		sleep 0.05
+	done
+}
+
+cap_wait() {
+	_i=0
+	while kill -0 "$CAP_PID" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ]; then
+			kill "$CAP_PID" 2>/dev/null
+			wait "$CAP_PID" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$CAP_PID" 2>/dev/null
+}
+
+# Stop a capture early (when fewer frames than asked for are expected).
+cap_stop() {
+	sleep 0.3
+	kill -INT "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+}
+
+cap_hex() {
+	tcpdump -r "$1" -xx -n 2>/dev/null | awk '
+		/^[^ \t]/ { if (h != "") print h; h = ""; next }
+		{ for (i = 2; i <= NF; i++) h = h $i }
+		END { if (h != "") print h }'
+}
