@@ -42,8 +42,9 @@ ALL_CFLAGS=	$(CFLAGS) $(WARNFLAGS) $(ALL_CPPFLAGS) $(LIBNET_CFLAGS) \
 COMMON_OBJS=	common/wol.o common/frame.o common/compat.o
 COMMON_HDRS=	common/wol.h common/compat.h
 WAKEUP_OBJS=	wakeup/wakeup.o
-WAKEUPD_OBJS=	wakeupd/wakeupd.o
-WAKEUPD_HDRS=	wakeupd/wakeupd.h
+WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/virt.o wakeupd/cache.o \
+		wakeupd/domxml.o wakeupd/log.o
+WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/log.h
 TEST_PROGS=	regress/common/test_wol
 
 PROGS=		wakeup/wakeup wakeupd/wakeupd

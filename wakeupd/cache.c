@@ -1,0 +1,156 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wakeupd.h"
+
+/*
+ * The MAC -> domain cache: every NIC address of every defined domain on
+ * every connection, so that a wake is a hash lookup and never a listing.
+ * Several entries may share a MAC (the same address on two domains).
+ */
+
+#define CACHE_BUCKETS	4096	/* chains stay short up to ~10,000 NICs */
+
+LIST_HEAD(cache_bucket, cache_ent);
+
+static struct cache_bucket	 buckets[CACHE_BUCKETS];
+static size_t			 nentries;
+
+static struct cache_bucket *bucket(const uint8_t *);
+static void	 ent_free(struct cache_ent *);
+
+void
+cache_init(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++)
+		LIST_INIT(&buckets[i]);
+	nentries = 0;
+}
+
+/* FNV-1a over the six bytes; NIC addresses share prefixes, not tails. */
+static struct cache_bucket *
+bucket(const uint8_t *mac)
+{
+	uint32_t	 h = 2166136261U;
+	size_t		 i;
+
+	for (i = 0; i < WOL_ADDR_LEN; i++) {
+		h ^= mac[i];
+		h *= 16777619U;
+	}
+	return (&buckets[h % CACHE_BUCKETS]);
+}
+
+int
+cache_add(const uint8_t *mac, struct virt_conn *conn,
+    const unsigned char *uuid, const char *name)
+{
+	struct cache_bucket	*b = bucket(mac);
+	struct cache_ent	*e;
+
+	/* One entry per (MAC, domain): a NIC listed twice counts once. */
+	LIST_FOREACH(e, b, entry)
+		if (e->conn == conn && memcmp(e->mac, mac, WOL_ADDR_LEN) == 0 &&
+		    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0)
+			return (0);
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return (-1);
+	if ((e->name = strdup(name)) == NULL) {
+		free(e);
+		return (-1);
+	}
+	memcpy(e->mac, mac, WOL_ADDR_LEN);
+	memcpy(e->uuid, uuid, sizeof(e->uuid));
+	e->conn = conn;
+	LIST_INSERT_HEAD(b, e, entry);
+	nentries++;
+	return (0);
+}
+
+static void
+ent_free(struct cache_ent *e)
+{
+	LIST_REMOVE(e, entry);
+	free(e->name);
+	free(e);
+	nentries--;
+}
+
+void
+cache_remove_domain(struct virt_conn *conn, const unsigned char *uuid)
+{
+	struct cache_ent	*e, *next;
+	size_t			 i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++)
+		for (e = LIST_FIRST(&buckets[i]); e != NULL; e = next) {
+			next = LIST_NEXT(e, entry);
+			if (e->conn == conn &&
+			    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0)
+				ent_free(e);
+		}
+}
+
+void
+cache_remove_conn(struct virt_conn *conn)
+{
+	struct cache_ent	*e, *next;
+	size_t			 i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++)
+		for (e = LIST_FIRST(&buckets[i]); e != NULL; e = next) {
+			next = LIST_NEXT(e, entry);
+			if (e->conn == conn)
+				ent_free(e);
+		}
+}
+
+size_t
+cache_count(void)
+{
+	return (nentries);
+}
+
+struct cache_ent *
+cache_first(const uint8_t *mac)
+{
+	struct cache_ent	*e;
+
+	LIST_FOREACH(e, bucket(mac), entry)
+		if (memcmp(e->mac, mac, WOL_ADDR_LEN) == 0)
+			return (e);
+	return (NULL);
+}
+
+struct cache_ent *
+cache_next(struct cache_ent *prev)
+{
+	struct cache_ent	*e;
+
+	for (e = LIST_NEXT(prev, entry); e != NULL; e = LIST_NEXT(e, entry))
+		if (memcmp(e->mac, prev->mac, WOL_ADDR_LEN) == 0)
+			return (e);
+	return (NULL);
+}

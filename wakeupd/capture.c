@@ -1,0 +1,254 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap.h>
+
+#include "log.h"
+#include "wakeupd.h"
+
+/*
+ * The capture side: the only code that touches packets.  It runs
+ * unprivileged in a chroot with nothing but its capture handles and the
+ * socket to the parent, and passes on only validated magic packets.
+ */
+
+/*
+ * Candidates only, decided in the kernel: EtherType 0x0842, and UDP on
+ * any port whose payload starts with the sync stream, over IPv4 (any
+ * header length) or IPv6 (directly, or behind one hop-by-hop or
+ * destination options header); each also behind one 802.1Q tag.  The
+ * vlan alternative comes last because "vlan" moves the offsets of
+ * everything after it.
+ */
+#define CAND_ETHER	"ether proto 0x0842"
+#define CAND_UDP4	"(udp and udp[8:4] = 0xffffffff and udp[12:2] = 0xffff)"
+#define CAND_UDP6	"(ip6 and ip6[6] = 17 and ip6[48:4] = 0xffffffff " \
+			"and ip6[52:2] = 0xffff)"
+#define CAND_UDP6_EXT	"(ip6 and (ip6[6] = 0 or ip6[6] = 60) and " \
+			"ip6[40] = 17 and " \
+			"ip6[48 + ip6[41] * 8 : 4] = 0xffffffff and " \
+			"ip6[52 + ip6[41] * 8 : 2] = 0xffff)"
+#define CANDIDATES	"(" CAND_ETHER " or " CAND_UDP4 " or " CAND_UDP6 \
+			" or " CAND_UDP6_EXT ")"
+#define FILTER		CANDIDATES " or (vlan and " CANDIDATES ")"
+
+struct capture_ctx {
+	int		 sock;
+	int		 ifidx;
+	const char	*ifname;
+};
+
+static void	 capture_frame(u_char *, const struct pcap_pkthdr *,
+		    const u_char *);
+
+const char *
+capture_filter(void)
+{
+	return (FILTER);
+}
+
+/*
+ * Open ifname for capture, as root, with the candidate filter, AND-ed
+ * with extra when given.  Returns the pcap_t, or NULL with a one-line
+ * reason in errbuf.
+ */
+void *
+capture_open(const char *ifname, const char *extra, int promisc,
+    char *errbuf, size_t errlen)
+{
+	struct bpf_program	 prog;
+	pcap_t			*p;
+	char			 ebuf[PCAP_ERRBUF_SIZE], *expr = NULL;
+	int			 rc;
+
+	if ((p = pcap_create(ifname, ebuf)) == NULL) {
+		snprintf(errbuf, errlen, "%s", ebuf);
+		return (NULL);
+	}
+	if (pcap_set_snaplen(p, WAKEUPD_SNAPLEN) != 0 ||
+	    pcap_set_promisc(p, promisc) != 0 ||
+	    pcap_set_timeout(p, 100) != 0 ||
+	    /* Without it Linux may hold a single frame until a block fills. */
+	    pcap_set_immediate_mode(p, 1) != 0 ||
+	    pcap_set_buffer_size(p, 256 * 1024) != 0) {
+		snprintf(errbuf, errlen, "cannot set capture options");
+		goto fail;
+	}
+	rc = pcap_activate(p);
+	if (rc < 0) {
+		switch (rc) {
+		case PCAP_ERROR_NO_SUCH_DEVICE:
+			snprintf(errbuf, errlen, "no such interface");
+			break;
+		case PCAP_ERROR_PERM_DENIED:
+			snprintf(errbuf, errlen,
+			    "capture needs root or CAP_NET_RAW");
+			break;
+		case PCAP_ERROR_IFACE_NOT_UP:
+			snprintf(errbuf, errlen, "interface down");
+			break;
+		default:
+			snprintf(errbuf, errlen, "%s", pcap_geterr(p));
+			break;
+		}
+		goto fail;
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		snprintf(errbuf, errlen, "not an Ethernet interface");
+		goto fail;
+	}
+	if (extra != NULL) {
+		if (asprintf(&expr, "(%s) and (%s)", FILTER, extra) == -1) {
+			snprintf(errbuf, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	if (pcap_compile(p, &prog, expr != NULL ? expr : FILTER, 1,
+	    PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(errbuf, errlen, "filter: %s", pcap_geterr(p));
+		goto fail;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc == -1 || pcap_setnonblock(p, 1, ebuf) == -1) {
+		snprintf(errbuf, errlen, "%s", pcap_geterr(p));
+		goto fail;
+	}
+	free(expr);
+	return (p);
+ fail:
+	free(expr);
+	pcap_close(p);
+	return (NULL);
+}
+
+static void
+capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture_ctx	*ctx = (struct capture_ctx *)arg;
+	struct wake_msg		 msg;
+	struct wol_frame	 f;
+	const char		*reason;
+	char			 src[WOL_MAC_STRLEN];
+
+	if (h->caplen < h->len) {
+		log_debug("%s: dropped %u-byte frame: longer than snaplen",
+		    ctx->ifname, h->len);
+		return;
+	}
+	if (wol_frame_parse(bytes, h->caplen, &f, &reason) == -1) {
+		/* The Ethernet source, when there is one, says who sent it. */
+		if (h->caplen < 2 * WOL_ADDR_LEN ||
+		    wol_mac_ntoa(bytes + WOL_ADDR_LEN, src, sizeof(src)) == NULL)
+			strlcpy(src, "?", sizeof(src));
+		log_debug("%s: dropped frame from %s: %s", ctx->ifname, src,
+		    reason);
+		explicit_bzero(&f, sizeof(f));
+		return;
+	}
+
+	memset(&msg, 0, sizeof(msg));
+	msg.kind = MSG_WAKE;
+	msg.ifidx = ctx->ifidx;
+	memcpy(msg.mac, f.mac, sizeof(msg.mac));
+	msg.pwlen = f.pw.len;
+	memcpy(msg.pw, f.pw.buf, f.pw.len);
+	switch (f.proto) {
+	case WOL_PROTO_UDP4:
+		msg.sender_af = AF_INET;
+		memcpy(msg.sender, f.ipsrc, 4);
+		break;
+	case WOL_PROTO_UDP6:
+		msg.sender_af = AF_INET6;
+		memcpy(msg.sender, f.ipsrc, 16);
+		break;
+	default:
+		msg.sender_af = 0;
+		memcpy(msg.sender, f.src, WOL_ADDR_LEN);
+		break;
+	}
+	explicit_bzero(&f, sizeof(f));
+	if (send(ctx->sock, &msg, sizeof(msg), 0) == -1) {
+		explicit_bzero(&msg, sizeof(msg));
+		if (errno == EPIPE || errno == ECONNRESET)
+			exit(0);
+		fatal("send to parent");
+	}
+	explicit_bzero(&msg, sizeof(msg));
+}
+
+/*
+ * Poll every capture handle and the parent's socket; leave when the
+ * parent goes away.
+ */
+__dead void
+capture_main(int sock, struct iface *ifs, int nifs, const char *names)
+{
+	struct pollfd		 pfd[WAKEUPD_MAXIFS + 1];
+	struct capture_ctx	 ctx;
+	int			 i, n;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* The parent ends us by closing the socket; see wakeupd.c. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	setproctitle("capture %s", names);
+
+	for (i = 0; i < nifs; i++) {
+		pfd[i].fd = pcap_get_selectable_fd(ifs[i].pcap);
+		if (pfd[i].fd == -1)
+			fatalx("%s: no selectable descriptor", ifs[i].name);
+		pfd[i].events = POLLIN;
+	}
+	pfd[nifs].fd = sock;
+	pfd[nifs].events = POLLIN;
+	ctx.sock = sock;
+
+	for (;;) {
+		if (poll(pfd, nifs + 1, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[nifs].revents != 0) {
+			log_debug("parent went away, exiting");
+			exit(0);
+		}
+		for (i = 0; i < nifs; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			ctx.ifidx = i;
+			ctx.ifname = ifs[i].name;
+			n = pcap_dispatch(ifs[i].pcap, 256, capture_frame,
+			    (u_char *)&ctx);
+			if (n == PCAP_ERROR)
+				fatalx("%s: capture failed: %s", ifs[i].name,
+				    pcap_geterr(ifs[i].pcap));
+		}
+	}
+}

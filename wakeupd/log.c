@@ -1,0 +1,162 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+/*
+ * Logging in the manner of the OpenBSD daemons: stderr in the
+ * foreground, syslog facility daemon once detached.
+ */
+
+static int		 log_to_stderr = 1;
+static int		 verbose;
+static const char	*procname = "wakeupd";
+
+static void	 vlog(int, const char *, va_list);
+static void	 logit(int, const char *, ...)
+		    __attribute__((__format__ (printf, 2, 3)));
+
+void
+log_init(int to_stderr, int facility)
+{
+	log_to_stderr = to_stderr;
+	if (!to_stderr)
+		/* LOG_NDELAY: the socket must exist before chroot. */
+		openlog("wakeupd", LOG_PID | LOG_NDELAY, facility);
+	tzset();
+}
+
+void
+log_setverbose(int v)
+{
+	verbose = v;
+}
+
+int
+log_getverbose(void)
+{
+	return (verbose);
+}
+
+void
+log_procname(const char *name)
+{
+	procname = name;
+}
+
+static void
+vlog(int pri, const char *fmt, va_list ap)
+{
+	char	 buf[1024];
+
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (log_to_stderr) {
+		fprintf(stderr, "%s: %s\n", procname, buf);
+		fflush(stderr);
+	} else
+		syslog(pri, "%s", buf);
+}
+
+static void
+logit(int pri, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	char	 buf[1024];
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	logit(LOG_ERR, "%s: %s", buf, strerror(saved));
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	char	 buf[1024];
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	logit(LOG_CRIT, "fatal: %s: %s", buf, strerror(saved));
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	char	 buf[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	logit(LOG_CRIT, "fatal: %s", buf);
+	exit(1);
+}

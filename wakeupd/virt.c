@@ -1,0 +1,649 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "log.h"
+#include "wakeupd.h"
+
+/*
+ * The privileged side: libvirt connections, the MAC -> domain cache kept
+ * current by libvirt's events, and the wake itself.  It never looks at
+ * a packet, only at the fixed-size messages of the capture child.  One
+ * event loop, libvirt's default implementation, runs it all.
+ */
+
+#define BACKOFF_MIN	1	/* seconds before reconnecting */
+#define BACKOFF_MAX	30
+#define MAX_NICS	64	/* per domain */
+#define KEEPALIVE_IVL	5
+#define KEEPALIVE_CNT	3
+
+struct virt_conn {
+	TAILQ_ENTRY(virt_conn)	 entry;
+	const char		*uri;		/* NULL: libvirt's default */
+	virConnectPtr		 conn;
+	int			 cb_lifecycle;
+	int			 cb_devadd;
+	int			 cb_devdel;
+	int			 timer;		/* reconnect, -1 if none */
+	int			 backoff;
+};
+
+TAILQ_HEAD(, virt_conn)	 conns = TAILQ_HEAD_INITIALIZER(conns);
+
+static struct wakeup_conf	*conf;
+static pid_t			 child_pid;
+static int			 sigpipe[2] = { -1, -1 };
+static int			 quit;
+static int			 exit_status;
+
+static const char *conn_name(struct virt_conn *);
+static int	 conn_open(struct virt_conn *);
+static void	 conn_close(struct virt_conn *);
+static void	 conn_retry(struct virt_conn *, int);
+static void	 conn_retry_cb(int, void *);
+static void	 conn_closed_cb(virConnectPtr, int, void *);
+static int	 conn_build(struct virt_conn *);
+static void	 domain_refresh(struct virt_conn *, virDomainPtr);
+static int	 lifecycle_cb(virConnectPtr, virDomainPtr, int, int, void *);
+static void	 device_cb(virConnectPtr, virDomainPtr, const char *, void *);
+static void	 msg_cb(int, int, int, void *);
+static int	 msg_check(const struct wake_msg *);
+static void	 wake(const struct wake_msg *);
+static int	 wake_act(virDomainPtr, int, const char **);
+static void	 signal_cb(int, int, int, void *);
+static void	 signal_handler(int);
+static void	 quiet_error(void *, virErrorPtr);
+static const char *state_name(int);
+static const char *sender_text(const struct wake_msg *, char *, size_t);
+
+static const char *
+conn_name(struct virt_conn *c)
+{
+	return (c->uri != NULL ? c->uri : "default URI");
+}
+
+/* libvirt prints errors itself unless told not to; we log them. */
+static void
+quiet_error(void *arg __unused, virErrorPtr err __unused)
+{
+}
+
+static const char *
+last_error(void)
+{
+	const char	*m = virGetLastErrorMessage();
+
+	return (m != NULL ? m : "unknown error");
+}
+
+static const char *
+state_name(int state)
+{
+	switch (state) {
+	case VIR_DOMAIN_RUNNING:	return ("running");
+	case VIR_DOMAIN_BLOCKED:	return ("blocked");
+	case VIR_DOMAIN_PAUSED:		return ("paused");
+	case VIR_DOMAIN_SHUTDOWN:	return ("shutting down");
+	case VIR_DOMAIN_SHUTOFF:	return ("shut off");
+	case VIR_DOMAIN_CRASHED:	return ("crashed");
+	case VIR_DOMAIN_PMSUSPENDED:	return ("pmsuspended");
+	default:			return ("no state");
+	}
+}
+
+/*
+ * Open one connection: keepalive, close callback, events, then the
+ * cache from every defined domain.  On failure, retry later.
+ */
+static int
+conn_open(struct virt_conn *c)
+{
+	c->conn = virConnectOpen(c->uri);
+	if (c->conn == NULL) {
+		log_warnx("%s: %s", conn_name(c), last_error());
+		return (-1);
+	}
+	/* Only remote transports have keepalive; local ones say so. */
+	if (virConnectSetKeepAlive(c->conn, KEEPALIVE_IVL, KEEPALIVE_CNT) == -1)
+		log_debug("%s: keepalive: %s", conn_name(c), last_error());
+	if (virConnectRegisterCloseCallback(c->conn, conn_closed_cb, c, NULL)
+	    == -1)
+		log_debug("%s: close callback: %s", conn_name(c),
+		    last_error());
+	c->cb_lifecycle = virConnectDomainEventRegisterAny(c->conn, NULL,
+	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+	    VIR_DOMAIN_EVENT_CALLBACK(lifecycle_cb), c, NULL);
+	c->cb_devadd = virConnectDomainEventRegisterAny(c->conn, NULL,
+	    VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+	    VIR_DOMAIN_EVENT_CALLBACK(device_cb), c, NULL);
+	c->cb_devdel = virConnectDomainEventRegisterAny(c->conn, NULL,
+	    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+	    VIR_DOMAIN_EVENT_CALLBACK(device_cb), c, NULL);
+	if (c->cb_lifecycle == -1)
+		log_warnx("%s: no lifecycle events (%s); domains defined "
+		    "later are not seen", conn_name(c), last_error());
+	if (conn_build(c) == -1) {
+		conn_close(c);
+		return (-1);
+	}
+	c->backoff = BACKOFF_MIN;
+	return (0);
+}
+
+static void
+conn_close(struct virt_conn *c)
+{
+	cache_remove_conn(c);
+	if (c->conn == NULL)
+		return;
+	if (c->cb_lifecycle != -1)
+		virConnectDomainEventDeregisterAny(c->conn, c->cb_lifecycle);
+	if (c->cb_devadd != -1)
+		virConnectDomainEventDeregisterAny(c->conn, c->cb_devadd);
+	if (c->cb_devdel != -1)
+		virConnectDomainEventDeregisterAny(c->conn, c->cb_devdel);
+	c->cb_lifecycle = c->cb_devadd = c->cb_devdel = -1;
+	virConnectUnregisterCloseCallback(c->conn, conn_closed_cb);
+	virConnectClose(c->conn);
+	c->conn = NULL;
+}
+
+/* Schedule a reconnect in secs seconds (0: on the next loop). */
+static void
+conn_retry(struct virt_conn *c, int secs)
+{
+	if (c->timer != -1)
+		virEventUpdateTimeout(c->timer, secs * 1000);
+	else
+		c->timer = virEventAddTimeout(secs * 1000, conn_retry_cb, c,
+		    NULL);
+	if (c->timer == -1)
+		fatalx("%s: cannot add a timer", conn_name(c));
+}
+
+static void
+conn_retry_cb(int timer __unused, void *arg)
+{
+	struct virt_conn	*c = arg;
+
+	virEventRemoveTimeout(c->timer);
+	c->timer = -1;
+	conn_close(c);
+	if (conn_open(c) == 0) {
+		log_info("%s: connected, %zu NICs known", conn_name(c),
+		    cache_count());
+		return;
+	}
+	log_warnx("%s: unreachable, retrying in %d s", conn_name(c),
+	    c->backoff);
+	conn_retry(c, c->backoff);
+	c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+	    c->backoff * 2;
+}
+
+/* libvirtd went away: tear down outside this callback, then reconnect. */
+static void
+conn_closed_cb(virConnectPtr vc __unused, int reason, void *arg)
+{
+	struct virt_conn	*c = arg;
+
+	log_warnx("%s: connection closed (%s), reconnecting", conn_name(c),
+	    reason == VIR_CONNECT_CLOSE_REASON_KEEPALIVE ? "keepalive" :
+	    reason == VIR_CONNECT_CLOSE_REASON_EOF ? "end of file" :
+	    "error");
+	conn_retry(c, 0);
+}
+
+/* Fill the cache with the NICs of every domain, active or not. */
+static int
+conn_build(struct virt_conn *c)
+{
+	virDomainPtr	*doms = NULL;
+	int		 i, n;
+
+	cache_remove_conn(c);
+	n = virConnectListAllDomains(c->conn, &doms, 0);
+	if (n == -1) {
+		log_warnx("%s: listing domains: %s", conn_name(c),
+		    last_error());
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		domain_refresh(c, doms[i]);
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	log_debug("%s: %d domains", conn_name(c), n);
+	return (0);
+}
+
+/*
+ * Forget what we knew of a domain and read its XML again: the live one
+ * and, for a running persistent domain, the next-boot one too, so that
+ * a NIC in either counts.
+ */
+static void
+domain_refresh(struct virt_conn *c, virDomainPtr dom)
+{
+	uint8_t		 macs[MAX_NICS][WOL_ADDR_LEN];
+	unsigned char	 uuid[VIR_UUID_BUFLEN];
+	const char	*name;
+	char		*xml;
+	int		 i, n, pass, flags;
+
+	if (virDomainGetUUID(dom, uuid) == -1)
+		return;
+	cache_remove_domain(c, uuid);
+	if ((name = virDomainGetName(dom)) == NULL)
+		return;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && (virDomainIsActive(dom) != 1 ||
+		    virDomainIsPersistent(dom) != 1))
+			break;
+		flags = pass == 0 ? 0 : VIR_DOMAIN_XML_INACTIVE;
+		/* Gone since the event was sent: nothing to add. */
+		if ((xml = virDomainGetXMLDesc(dom, flags)) == NULL)
+			return;
+		n = domxml_macs(xml, macs, MAX_NICS);
+		free(xml);
+		if (n == -1)
+			log_warnx("%s: domain %s: XML does not parse",
+			    conn_name(c), name);
+		for (i = 0; i < n; i++)
+			if (cache_add(macs[i], c, uuid, name) == -1)
+				fatal("cache_add");
+	}
+}
+
+static int
+lifecycle_cb(virConnectPtr vc __unused, virDomainPtr dom, int event,
+    int detail __unused, void *arg)
+{
+	struct virt_conn	*c = arg;
+	unsigned char		 uuid[VIR_UUID_BUFLEN];
+
+	switch (event) {
+	case VIR_DOMAIN_EVENT_UNDEFINED:
+		if (virDomainGetUUID(dom, uuid) == 0)
+			cache_remove_domain(c, uuid);
+		log_debug("%s: domain %s undefined", conn_name(c),
+		    virDomainGetName(dom));
+		break;
+	case VIR_DOMAIN_EVENT_DEFINED:
+	case VIR_DOMAIN_EVENT_STARTED:
+	case VIR_DOMAIN_EVENT_STOPPED:
+		/* A transient domain that stopped is gone: refresh drops it. */
+		domain_refresh(c, dom);
+		log_debug("%s: domain %s changed, %zu NICs known",
+		    conn_name(c), virDomainGetName(dom), cache_count());
+		break;
+	}
+	return (0);
+}
+
+static void
+device_cb(virConnectPtr vc __unused, virDomainPtr dom,
+    const char *alias __unused, void *arg)
+{
+	domain_refresh(arg, dom);
+}
+
+static int
+msg_check(const struct wake_msg *m)
+{
+	const char	*reason;
+
+	if (m->kind != MSG_WAKE || m->ifidx >= (uint32_t)conf->nifs ||
+	    (m->pwlen != 0 && m->pwlen != 4 && m->pwlen != 6) ||
+	    (m->sender_af != 0 && m->sender_af != AF_INET &&
+	    m->sender_af != AF_INET6) ||
+	    wol_mac_is_target(m->mac, &reason) == -1)
+		return (-1);
+	return (0);
+}
+
+static void
+msg_cb(int watch __unused, int fd, int events, void *arg __unused)
+{
+	struct wake_msg	 m;
+	ssize_t		 n;
+	int		 i;
+
+	/* A few messages a turn, so that libvirt's own events get a turn. */
+	for (i = 0; i < 64; i++) {
+		n = recv(fd, &m, sizeof(m), MSG_DONTWAIT);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR))
+			return;
+		if (n == -1)
+			fatal("capture socket");
+		if (n == 0)
+			fatalx("capture process closed its socket");
+		if ((size_t)n != sizeof(m) || msg_check(&m) == -1) {
+			explicit_bzero(&m, sizeof(m));
+			fatalx("malformed message from the capture process");
+		}
+		wake(&m);
+		explicit_bzero(&m, sizeof(m));
+	}
+	(void)events;
+}
+
+static const char *
+sender_text(const struct wake_msg *m, char *buf, size_t len)
+{
+	const char	*s;
+
+	if (m->sender_af == AF_INET || m->sender_af == AF_INET6)
+		s = inet_ntop(m->sender_af, m->sender, buf, len);
+	else
+		s = wol_mac_ntoa(m->sender, buf, len);
+	return (s != NULL ? s : "?");
+}
+
+static int
+elapsed_ms(const struct timespec *then, const struct timespec *now)
+{
+	return ((now->tv_sec - then->tv_sec) * 1000 +
+	    (now->tv_nsec - then->tv_nsec) / 1000000);
+}
+
+/*
+ * A validated magic packet for m->mac: find the domains with that NIC,
+ * debounce, and wake the one domain that can be woken.
+ */
+static void
+wake(const struct wake_msg *m)
+{
+	struct cache_ent	*e, *target = NULL;
+	struct timespec		 now;
+	virDomainPtr		 dom, tdom = NULL;
+	const char		*ifname, *result = NULL;
+	char			 mac[WOL_MAC_STRLEN], from[WOL_ADDR_STRLEN];
+	int			 state, reason, nwakeable = 0, tstate = 0;
+
+	ifname = conf->ifs[m->ifidx].name;
+	wol_mac_ntoa(m->mac, mac, sizeof(mac));
+	sender_text(m, from, sizeof(from));
+
+	if ((e = cache_first(m->mac)) == NULL) {
+		log_debug("no domain has %s (from %s on %s)", mac, from,
+		    ifname);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (; e != NULL; e = cache_next(e))
+		if ((e->last.tv_sec != 0 || e->last.tv_nsec != 0) &&
+		    elapsed_ms(&e->last, &now) < conf->window * 1000) {
+			log_debug("%s from %s on %s: within %d s of the last "
+			    "wake, ignored", mac, from, ifname, conf->window);
+			return;
+		}
+	for (e = cache_first(m->mac); e != NULL; e = cache_next(e))
+		e->last = now;
+
+	/* Of all domains with this NIC, only one may be wakeable. */
+	for (e = cache_first(m->mac); e != NULL; e = cache_next(e)) {
+		if (e->conn->conn == NULL)
+			continue;
+		dom = virDomainLookupByUUID(e->conn->conn, e->uuid);
+		if (dom == NULL)
+			continue;
+		if (virDomainGetState(dom, &state, &reason, 0) == -1) {
+			virDomainFree(dom);
+			continue;
+		}
+		switch (state) {
+		case VIR_DOMAIN_SHUTOFF:
+		case VIR_DOMAIN_CRASHED:
+		case VIR_DOMAIN_PAUSED:
+		case VIR_DOMAIN_PMSUSPENDED:
+			nwakeable++;
+			if (tdom != NULL)
+				virDomainFree(tdom);
+			tdom = dom;
+			target = e;
+			tstate = state;
+			break;
+		default:
+			if (target == NULL)
+				target = e, tstate = state;
+			virDomainFree(dom);
+			break;
+		}
+	}
+	if (target == NULL) {
+		log_warnx("%s from %s on %s: its domains are gone", mac, from,
+		    ifname);
+		return;
+	}
+	if (nwakeable > 1) {
+		log_warnx("wake %s mac %s on %s from %s: none: %d domains "
+		    "with this MAC can be woken, refusing to choose",
+		    target->name, mac, ifname, from, nwakeable);
+		virDomainFree(tdom);
+		return;
+	}
+	if (nwakeable == 0) {
+		log_info("wake %s mac %s on %s from %s: none: %s",
+		    target->name, mac, ifname, from, state_name(tstate));
+		return;
+	}
+	if (wake_act(tdom, tstate, &result) == 0)
+		log_info("wake %s mac %s on %s from %s: %s: ok", target->name,
+		    mac, ifname, from, result);
+	else
+		log_warnx("wake %s mac %s on %s from %s: %s: failed: %s",
+		    target->name, mac, ifname, from, result, last_error());
+	virDomainFree(tdom);
+}
+
+/* Shut off or crashed: start (restoring a managed save); and so on. */
+static int
+wake_act(virDomainPtr dom, int state, const char **action)
+{
+	switch (state) {
+	case VIR_DOMAIN_PAUSED:
+		*action = "resume";
+		return (virDomainResume(dom));
+	case VIR_DOMAIN_PMSUSPENDED:
+		*action = "pmwakeup";
+		return (virDomainPMWakeup(dom, 0));
+	default:
+		*action = "start";
+		return (virDomainCreate(dom));
+	}
+}
+
+static void
+signal_handler(int sig)
+{
+	int		 saved = errno;
+	unsigned char	 c = sig;
+
+	(void)write(sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+static void
+signal_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
+{
+	unsigned char	 sigs[64];
+	ssize_t		 n, i;
+	int		 status, chld = 0;
+
+	if ((n = read(fd, sigs, sizeof(sigs))) <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		switch (sigs[i]) {
+		case SIGTERM:
+		case SIGINT:
+			log_info("exiting on signal %d", sigs[i]);
+			quit = 1;
+			break;
+		case SIGCHLD:
+			chld = 1;
+			break;
+		}
+	}
+	if (chld && waitpid(child_pid, &status, WNOHANG) == child_pid) {
+		child_pid = -1;
+		if (!quit) {
+			log_warnx("capture process exited (%s %d), exiting",
+			    WIFSIGNALED(status) ? "signal" : "status",
+			    WIFSIGNALED(status) ? WTERMSIG(status) :
+			    WEXITSTATUS(status));
+			quit = 1;
+			exit_status = 1;
+		}
+	}
+}
+
+__dead void
+virt_main(struct wakeup_conf *cf, int sock, pid_t child)
+{
+	struct virt_conn	*c;
+	struct sigaction	 sa;
+	int			 i, status;
+
+	conf = cf;
+	child_pid = child;
+	setproctitle("[priv]");
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe(sigpipe) == -1)
+		fatal("pipe");
+	for (i = 0; i < 2; i++)
+		if (fcntl(sigpipe[i], F_SETFL, O_NONBLOCK) == -1 ||
+		    fcntl(sigpipe[i], F_SETFD, FD_CLOEXEC) == -1)
+			fatal("fcntl");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = signal_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGCHLD, &sa, NULL) == -1)
+		fatal("sigaction");
+
+	virSetErrorFunc(NULL, quiet_error);
+	if (virEventRegisterDefaultImpl() == -1)
+		fatalx("libvirt event loop: %s", last_error());
+	if (virEventAddHandle(sigpipe[0], VIR_EVENT_HANDLE_READABLE,
+	    signal_cb, NULL, NULL) == -1 ||
+	    virEventAddHandle(sock, VIR_EVENT_HANDLE_READABLE, msg_cb, NULL,
+	    NULL) == -1)
+		fatalx("libvirt event loop: cannot watch descriptors");
+
+	cache_init();
+	for (i = 0; i < (conf->nuris > 0 ? conf->nuris : 1); i++) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			fatal("calloc");
+		c->uri = conf->nuris > 0 ? conf->uris[i] : NULL;
+		c->timer = -1;
+		c->cb_lifecycle = c->cb_devadd = c->cb_devdel = -1;
+		c->backoff = BACKOFF_MIN;
+		TAILQ_INSERT_TAIL(&conns, c, entry);
+		if (conn_open(c) == -1) {
+			log_warnx("%s: unreachable, retrying in %d s",
+			    conn_name(c), c->backoff);
+			conn_retry(c, c->backoff);
+			c->backoff *= 2;
+		}
+	}
+	log_info("ready: %d interface%s, %d URI%s, %zu NICs known",
+	    conf->nifs, conf->nifs == 1 ? "" : "s",
+	    conf->nuris > 0 ? conf->nuris : 1,
+	    conf->nuris > 1 ? "s" : "", cache_count());
+
+	while (!quit)
+		if (virEventRunDefaultImpl() == -1)
+			fatalx("libvirt event loop: %s", last_error());
+
+	TAILQ_FOREACH(c, &conns, entry)
+		conn_close(c);
+	if (child_pid != -1) {
+		kill(child_pid, SIGTERM);
+		waitpid(child_pid, &status, 0);
+	}
+	exit(exit_status);
+}
+
+/*
+ * wakeupd -n: can every URI be reached, and which domains has it?
+ */
+int
+virt_check(struct wakeup_conf *cf)
+{
+	struct virt_conn	 c;
+	virDomainPtr		*doms;
+	uint8_t			 macs[MAX_NICS][WOL_ADDR_LEN];
+	char			*xml, mac[WOL_MAC_STRLEN];
+	int			 i, j, n, k, nmacs, state, reason, bad = 0;
+
+	virSetErrorFunc(NULL, quiet_error);
+	for (i = 0; i < (cf->nuris > 0 ? cf->nuris : 1); i++) {
+		memset(&c, 0, sizeof(c));
+		c.uri = cf->nuris > 0 ? cf->uris[i] : NULL;
+		if ((c.conn = virConnectOpenReadOnly(c.uri)) == NULL) {
+			fprintf(stderr, "wakeupd: %s: %s\n", conn_name(&c),
+			    last_error());
+			bad = 1;
+			continue;
+		}
+		printf("%s: %s\n", conn_name(&c), virConnectGetURI(c.conn));
+		n = virConnectListAllDomains(c.conn, &doms, 0);
+		for (j = 0; j < n; j++) {
+			if (virDomainGetState(doms[j], &state, &reason, 0) == -1)
+				state = VIR_DOMAIN_NOSTATE;
+			printf("\t%s (%s):", virDomainGetName(doms[j]),
+			    state_name(state));
+			nmacs = 0;
+			if ((xml = virDomainGetXMLDesc(doms[j], 0)) != NULL) {
+				nmacs = domxml_macs(xml, macs, MAX_NICS);
+				free(xml);
+			}
+			for (k = 0; k < nmacs; k++)
+				printf(" %s", wol_mac_ntoa(macs[k], mac,
+				    sizeof(mac)));
+			printf("%s\n", nmacs > 0 ? "" : " no NIC, never woken");
+			virDomainFree(doms[j]);
+		}
+		if (n >= 0)
+			free(doms);
+		virConnectClose(c.conn);
+	}
+	return (bad ? -1 : 0);
+}

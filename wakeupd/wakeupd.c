@@ -1,0 +1,206 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <pcap.h>
+
+#include "log.h"
+#include "wakeupd.h"
+
+/*
+ * wakeupd: wake libvirt domains with Wake-on-LAN.  As root it opens and
+ * filters every capture handle, then forks: the child drops to an
+ * unprivileged user in a chroot and reads packets; the parent keeps
+ * libvirt and acts on the child's fixed-size messages.
+ */
+
+static __dead void usage(void);
+static void	 chroot_check(const char *);
+static __dead void child(struct passwd *, int, struct iface *, int,
+		    const char *);
+
+static __dead void
+usage(void)
+{
+	fprintf(stderr, "usage: wakeupd [-dnpv] [-c uri] [-u user] "
+	    "[-w seconds] interface ...\n");
+	exit(1);
+}
+
+/* The chroot must exist, belong to root and be writable by no one else. */
+static void
+chroot_check(const char *dir)
+{
+	struct stat	 st;
+
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT)
+			err(1, "%s", dir);
+		if (mkdir(dir, 0755) == -1)
+			err(1, "mkdir %s", dir);
+		if (stat(dir, &st) == -1)
+			err(1, "%s", dir);
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		errx(1, "%s: chroot must be a directory owned by root and "
+		    "writable only by it", dir);
+}
+
+static __dead void
+child(struct passwd *pw, int sock, struct iface *ifs, int nifs,
+    const char *names)
+{
+	log_procname("wakeupd[capture]");
+	if (chroot(WAKEUPD_CHROOT) == -1)
+		fatal("chroot %s", WAKEUPD_CHROOT);
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("cannot drop privileges to %s", pw->pw_name);
+	if (pledge("stdio", NULL) == -1)
+		fatal("pledge");
+	capture_main(sock, ifs, nifs, names);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct iface	 ifs[WAKEUPD_MAXIFS];
+	struct wakeup_conf	 cf;
+	struct passwd		*pw;
+	const char		*user = WAKEUPD_USER, *errstr;
+	char			 ebuf[PCAP_ERRBUF_SIZE + 64], names[256];
+	int			 ch, debug = 0, noaction = 0, promisc = 1;
+	int			 verbose = 0, sp[2], i;
+	pid_t			 pid;
+
+	compat_setproctitle_init(argc, argv);
+	memset(&cf, 0, sizeof(cf));
+	cf.window = WAKEUPD_WINDOW;
+	cf.ifs = ifs;
+
+	while ((ch = getopt(argc, argv, "c:dnpu:vw:")) != -1) {
+		switch (ch) {
+		case 'c':
+			if (cf.nuris == WAKEUPD_MAXURIS)
+				errx(1, "too many URIs (at most %d)",
+				    WAKEUPD_MAXURIS);
+			cf.uris[cf.nuris++] = optarg;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'n':
+			noaction = 1;
+			break;
+		case 'p':
+			promisc = 0;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'w':
+			cf.window = strtonum(optarg, 0, 3600, &errstr);
+			if (errstr != NULL)
+				errx(1, "debounce window %s: %s", optarg,
+				    errstr);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage();
+	if (argc > WAKEUPD_MAXIFS)
+		errx(1, "too many interfaces (at most %d)", WAKEUPD_MAXIFS);
+
+	log_init(1, LOG_DAEMON);
+	log_setverbose(verbose);
+	if (geteuid() != 0)
+		errx(1, "need root privileges");
+	if ((pw = getpwnam(user)) == NULL)
+		errx(1, "user %s does not exist; create it, see wakeupd(8)",
+		    user);
+	chroot_check(WAKEUPD_CHROOT);
+
+	names[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (strlcpy(ifs[i].name, argv[i], sizeof(ifs[i].name)) >=
+		    sizeof(ifs[i].name))
+			errx(1, "%s: interface name too long", argv[i]);
+		ifs[i].pcap = capture_open(argv[i], NULL, promisc, ebuf,
+		    sizeof(ebuf));
+		if (ifs[i].pcap == NULL)
+			errx(1, "%s: %s", argv[i], ebuf);
+		if (i > 0)
+			(void)strlcat(names, " ", sizeof(names));
+		(void)strlcat(names, argv[i], sizeof(names));
+	}
+	cf.nifs = argc;
+
+	if (noaction) {
+		if (virt_check(&cf) == -1)
+			exit(1);
+		printf("configuration OK\n");
+		exit(0);
+	}
+
+	if (!debug) {
+		if (daemon(0, 0) == -1)
+			err(1, "daemon");
+		log_init(0, LOG_DAEMON);
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) == -1)
+		fatal("socketpair");
+
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		close(sp[0]);
+		child(pw, sp[1], ifs, cf.nifs, names);
+	}
+	close(sp[1]);
+	/* The capture handles belong to the child alone. */
+	for (i = 0; i < cf.nifs; i++) {
+		pcap_close(ifs[i].pcap);
+		ifs[i].pcap = NULL;
+	}
+	endpwent();
+	virt_main(&cf, sp[0], pid);
+}

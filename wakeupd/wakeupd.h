@@ -1,0 +1,100 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#ifndef WAKEUPD_H
+#define WAKEUPD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stdint.h>
+#include <time.h>
+
+#include "compat.h"
+#include "wol.h"
+
+#ifndef WAKEUPD_USER
+#define WAKEUPD_USER		"_wakeupd"
+#endif
+#ifndef WAKEUPD_CHROOT
+#define WAKEUPD_CHROOT		"/var/empty"
+#endif
+
+#define WAKEUPD_MAXIFS		32
+#define WAKEUPD_MAXURIS		16
+#define WAKEUPD_SNAPLEN		256	/* VLAN + IPv6 + UDP + 108, and more */
+#define WAKEUPD_WINDOW		5	/* debounce, seconds */
+
+/*
+ * The only message the capture child sends: a validated magic packet.
+ * Fixed size; the parent checks size, kind and every field.
+ */
+#define MSG_WAKE		0x57414b45	/* "WAKE" */
+
+struct wake_msg {
+	uint32_t	 kind;
+	uint32_t	 ifidx;			/* index into the interface list */
+	uint8_t		 mac[WOL_ADDR_LEN];
+	uint8_t		 pwlen;			/* 0, 4 or 6 */
+	uint8_t		 pw[WOL_PW_MAXLEN];
+	uint8_t		 sender_af;		/* AF_INET, AF_INET6 or 0 */
+	uint8_t		 sender[16];		/* IP address, or MAC if 0 */
+};
+
+struct iface {
+	char		 name[64];
+	void		*pcap;			/* pcap_t, child only */
+};
+
+/* capture.c: the unprivileged side. */
+void	*capture_open(const char *, const char *, int, char *, size_t);
+const char *capture_filter(void);
+__dead void capture_main(int, struct iface *, int, const char *);
+
+/* virt.c: the libvirt side. */
+struct wakeup_conf {
+	const char	*uris[WAKEUPD_MAXURIS];
+	int		 nuris;
+	struct iface	*ifs;
+	int		 nifs;
+	int		 window;
+};
+int	 virt_check(struct wakeup_conf *);
+__dead void virt_main(struct wakeup_conf *, int, pid_t);
+
+/* cache.c: MAC -> domain, a hash table of every NIC of every domain. */
+struct virt_conn;
+struct cache_ent {
+	LIST_ENTRY(cache_ent)	 entry;
+	uint8_t			 mac[WOL_ADDR_LEN];
+	struct virt_conn	*conn;
+	unsigned char		 uuid[16];
+	char			*name;
+	struct timespec		 last;		/* last action, debounce */
+};
+void	 cache_init(void);
+int	 cache_add(const uint8_t *, struct virt_conn *, const unsigned char *,
+	    const char *);
+void	 cache_remove_domain(struct virt_conn *, const unsigned char *);
+void	 cache_remove_conn(struct virt_conn *);
+size_t	 cache_count(void);
+struct cache_ent *cache_first(const uint8_t *);
+struct cache_ent *cache_next(struct cache_ent *);
+
+/* domxml.c: what a domain's XML says. */
+int	 domxml_macs(const char *, uint8_t (*)[WOL_ADDR_LEN], int);
+
+#endif /* WAKEUPD_H */
