@@ -114,6 +114,7 @@ void
 compat_setproctitle_init(int argc, char **argv)
 {
 	const char	*p;
+	char		*copy;
 	int		 i;
 
 	if (argc < 1 || argv[0] == NULL)
@@ -123,6 +124,17 @@ compat_setproctitle_init(int argc, char **argv)
 	title_base = argv[0];
 	for (i = 0; i < argc && argv[i] != NULL; i++)
 		title_size = argv[i] + strlen(argv[i]) + 1 - title_base;
+	/*
+	 * The title overwrites the arguments: move them to the heap first,
+	 * so that what getopt(3) hands out stays valid.
+	 */
+	for (i = 0; i < argc && argv[i] != NULL; i++) {
+		if ((copy = strdup(argv[i])) == NULL) {
+			title_base = NULL;
+			return;
+		}
+		argv[i] = copy;
+	}
 }
 
 void

@@ -70,11 +70,16 @@ cache_add(const uint8_t *mac, struct virt_conn *conn,
 	struct cache_bucket	*b = bucket(mac);
 	struct cache_ent	*e;
 
-	/* One entry per (MAC, domain): a NIC listed twice counts once. */
+	/*
+	 * One entry per (MAC, domain): a NIC listed twice counts once, and
+	 * a refreshed domain keeps its entries and so its debounce time.
+	 */
 	LIST_FOREACH(e, b, entry)
 		if (e->conn == conn && memcmp(e->mac, mac, WOL_ADDR_LEN) == 0 &&
-		    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0)
+		    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0) {
+			e->stale = 0;
 			return (0);
+		}
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return (-1);
 	if ((e->name = strdup(name)) == NULL) {
@@ -108,6 +113,38 @@ cache_remove_domain(struct virt_conn *conn, const unsigned char *uuid)
 		for (e = LIST_FIRST(&buckets[i]); e != NULL; e = next) {
 			next = LIST_NEXT(e, entry);
 			if (e->conn == conn &&
+			    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0)
+				ent_free(e);
+		}
+}
+
+/*
+ * Refreshing a domain: mark its entries stale, add what its XML says
+ * now (which clears the mark of those still there), then sweep.
+ */
+void
+cache_mark_domain(struct virt_conn *conn, const unsigned char *uuid)
+{
+	struct cache_ent	*e;
+	size_t			 i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++)
+		LIST_FOREACH(e, &buckets[i], entry)
+			if (e->conn == conn &&
+			    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0)
+				e->stale = 1;
+}
+
+void
+cache_sweep_domain(struct virt_conn *conn, const unsigned char *uuid)
+{
+	struct cache_ent	*e, *next;
+	size_t			 i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++)
+		for (e = LIST_FIRST(&buckets[i]); e != NULL; e = next) {
+			next = LIST_NEXT(e, entry);
+			if (e->stale && e->conn == conn &&
 			    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0)
 				ent_free(e);
 		}

@@ -266,17 +266,17 @@ domain_refresh(struct virt_conn *c, virDomainPtr dom)
 
 	if (virDomainGetUUID(dom, uuid) == -1)
 		return;
-	cache_remove_domain(c, uuid);
+	cache_mark_domain(c, uuid);
 	if ((name = virDomainGetName(dom)) == NULL)
-		return;
+		goto sweep;
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1 && (virDomainIsActive(dom) != 1 ||
 		    virDomainIsPersistent(dom) != 1))
 			break;
 		flags = pass == 0 ? 0 : VIR_DOMAIN_XML_INACTIVE;
-		/* Gone since the event was sent: nothing to add. */
+		/* Gone since the event was sent: its entries go. */
 		if ((xml = virDomainGetXMLDesc(dom, flags)) == NULL)
-			return;
+			break;
 		n = domxml_macs(xml, macs, MAX_NICS);
 		free(xml);
 		if (n == -1)
@@ -286,6 +286,8 @@ domain_refresh(struct virt_conn *c, virDomainPtr dom)
 			if (cache_add(macs[i], c, uuid, name) == -1)
 				fatal("cache_add");
 	}
+ sweep:
+	cache_sweep_domain(c, uuid);
 }
 
 static int

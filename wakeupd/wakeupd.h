@@ -84,11 +84,14 @@ struct cache_ent {
 	unsigned char		 uuid[16];
 	char			*name;
 	struct timespec		 last;		/* last action, debounce */
+	int			 stale;		/* during a refresh */
 };
 void	 cache_init(void);
 int	 cache_add(const uint8_t *, struct virt_conn *, const unsigned char *,
 	    const char *);
 void	 cache_remove_domain(struct virt_conn *, const unsigned char *);
+void	 cache_mark_domain(struct virt_conn *, const unsigned char *);
+void	 cache_sweep_domain(struct virt_conn *, const unsigned char *);
 void	 cache_remove_conn(struct virt_conn *);
 size_t	 cache_count(void);
 struct cache_ent *cache_first(const uint8_t *);
