@@ -18,6 +18,9 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -51,8 +54,8 @@
 			"and ip6[52:2] = 0xffff)"
 #define CAND_UDP6_EXT	"(ip6 and (ip6[6] = 0 or ip6[6] = 60) and " \
 			"ip6[40] = 17 and " \
-			"ip6[48 + ip6[41] * 8 : 4] = 0xffffffff and " \
-			"ip6[52 + ip6[41] * 8 : 2] = 0xffff)"
+			"ip6[56 + ip6[41] * 8 : 4] = 0xffffffff and " \
+			"ip6[60 + ip6[41] * 8 : 2] = 0xffff)"
 #define CANDIDATES	"(" CAND_ETHER " or " CAND_UDP4 " or " CAND_UDP6 \
 			" or " CAND_UDP6_EXT ")"
 #define FILTER		CANDIDATES " or (vlan and " CANDIDATES ")"
@@ -61,6 +64,8 @@ struct capture_ctx {
 	int		 sock;
 	int		 ifidx;
 	const char	*ifname;
+	size_t		 nframes;	/* replay: frames read */
+	struct bpf_program prog;	/* replay: the kernel's filter */
 };
 
 static void	 capture_frame(u_char *, const struct pcap_pkthdr *,
@@ -147,11 +152,14 @@ capture_open(const char *ifname, const char *extra, int promisc,
 	return (NULL);
 }
 
-static void
-capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+/*
+ * The whole validation path: dissect, validate, and fill a message.
+ * Returns 0 with *m filled, or -1 when the frame is to be dropped.
+ */
+static int
+frame_to_msg(const struct capture_ctx *ctx, const struct pcap_pkthdr *h,
+    const u_char *bytes, struct wake_msg *m)
 {
-	struct capture_ctx	*ctx = (struct capture_ctx *)arg;
-	struct wake_msg		 msg;
 	struct wol_frame	 f;
 	const char		*reason;
 	char			 src[WOL_MAC_STRLEN];
@@ -159,7 +167,7 @@ capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 	if (h->caplen < h->len) {
 		log_debug("%s: dropped %u-byte frame: longer than snaplen",
 		    ctx->ifname, h->len);
-		return;
+		return (-1);
 	}
 	if (wol_frame_parse(bytes, h->caplen, &f, &reason) == -1) {
 		/* The Ethernet source, when there is one, says who sent it. */
@@ -169,30 +177,41 @@ capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 		log_debug("%s: dropped frame from %s: %s", ctx->ifname, src,
 		    reason);
 		explicit_bzero(&f, sizeof(f));
-		return;
+		return (-1);
 	}
 
-	memset(&msg, 0, sizeof(msg));
-	msg.kind = MSG_WAKE;
-	msg.ifidx = ctx->ifidx;
-	memcpy(msg.mac, f.mac, sizeof(msg.mac));
-	msg.pwlen = f.pw.len;
-	memcpy(msg.pw, f.pw.buf, f.pw.len);
+	memset(m, 0, sizeof(*m));
+	m->kind = MSG_WAKE;
+	m->ifidx = ctx->ifidx;
+	memcpy(m->mac, f.mac, sizeof(m->mac));
+	m->pwlen = f.pw.len;
+	memcpy(m->pw, f.pw.buf, f.pw.len);
 	switch (f.proto) {
 	case WOL_PROTO_UDP4:
-		msg.sender_af = AF_INET;
-		memcpy(msg.sender, f.ipsrc, 4);
+		m->sender_af = AF_INET;
+		memcpy(m->sender, f.ipsrc, 4);
 		break;
 	case WOL_PROTO_UDP6:
-		msg.sender_af = AF_INET6;
-		memcpy(msg.sender, f.ipsrc, 16);
+		m->sender_af = AF_INET6;
+		memcpy(m->sender, f.ipsrc, 16);
 		break;
 	default:
-		msg.sender_af = 0;
-		memcpy(msg.sender, f.src, WOL_ADDR_LEN);
+		m->sender_af = 0;
+		memcpy(m->sender, f.src, WOL_ADDR_LEN);
 		break;
 	}
 	explicit_bzero(&f, sizeof(f));
+	return (0);
+}
+
+static void
+capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture_ctx	*ctx = (struct capture_ctx *)arg;
+	struct wake_msg		 msg;
+
+	if (frame_to_msg(ctx, h, bytes, &msg) == -1)
+		return;
 	if (send(ctx->sock, &msg, sizeof(msg), 0) == -1) {
 		explicit_bzero(&msg, sizeof(msg));
 		if (errno == EPIPE || errno == ECONNRESET)
@@ -200,6 +219,74 @@ capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 		fatal("send to parent");
 	}
 	explicit_bzero(&msg, sizeof(msg));
+}
+
+/* Replay: what the parent would be told, on stdout. */
+static void
+replay_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture_ctx	*ctx = (struct capture_ctx *)arg;
+	struct wake_msg		 msg;
+	char			 mac[WOL_MAC_STRLEN], from[WOL_ADDR_STRLEN];
+	const char		*s;
+
+	ctx->nframes++;
+	if (pcap_offline_filter(&ctx->prog, h, bytes) == 0) {
+		log_debug("frame %zu: not a candidate, dropped by the filter",
+		    ctx->nframes);
+		return;
+	}
+	if (frame_to_msg(ctx, h, bytes, &msg) == -1)
+		return;
+	wol_mac_ntoa(msg.mac, mac, sizeof(mac));
+	if (msg.sender_af != 0)
+		s = inet_ntop(msg.sender_af, msg.sender, from, sizeof(from));
+	else
+		s = wol_mac_ntoa(msg.sender, from, sizeof(from));
+	printf("frame %zu: wake %s from %s%s\n", ctx->nframes, mac,
+	    s != NULL ? s : "?", msg.pwlen == 0 ? "" :
+	    msg.pwlen == 4 ? " with 4-byte password" :
+	    " with 6-byte password");
+	explicit_bzero(&msg, sizeof(msg));
+}
+
+/*
+ * wakeupd -r: run the frames of a capture file through the kernel
+ * filter and the capture child's validation, as a live capture would.
+ */
+int
+capture_replay(const char *file)
+{
+	struct capture_ctx	 ctx;
+	pcap_t			*p;
+	char			 ebuf[PCAP_ERRBUF_SIZE];
+	int			 rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.ifname = file;
+	if ((p = pcap_open_offline(file, ebuf)) == NULL) {
+		fprintf(stderr, "wakeupd: %s\n", ebuf);
+		return (-1);
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		fprintf(stderr, "wakeupd: %s: not an Ethernet capture\n", file);
+		pcap_close(p);
+		return (-1);
+	}
+	if (pcap_compile(p, &ctx.prog, FILTER, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		fprintf(stderr, "wakeupd: %s: filter: %s\n", file,
+		    pcap_geterr(p));
+		pcap_close(p);
+		return (-1);
+	}
+	/* Line by line, so that it interleaves with the debug lines. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	rc = pcap_loop(p, -1, replay_frame, (u_char *)&ctx);
+	if (rc == PCAP_ERROR)
+		fprintf(stderr, "wakeupd: %s: %s\n", file, pcap_geterr(p));
+	pcap_freecode(&ctx.prog);
+	pcap_close(p);
+	return (rc == PCAP_ERROR ? -1 : 0);
 }
 
 /*

@@ -50,7 +50,8 @@ static __dead void
 usage(void)
 {
 	fprintf(stderr, "usage: wakeupd [-dnpv] [-c uri] [-u user] "
-	    "[-w seconds] interface ...\n");
+	    "[-w seconds] interface ...\n"
+	    "       wakeupd [-v] -r file\n");
 	exit(1);
 }
 
@@ -98,7 +99,7 @@ main(int argc, char *argv[])
 	static struct iface	 ifs[WAKEUPD_MAXIFS];
 	struct wakeup_conf	 cf;
 	struct passwd		*pw;
-	const char		*user = WAKEUPD_USER, *errstr;
+	const char		*user = WAKEUPD_USER, *errstr, *replay = NULL;
 	char			 ebuf[PCAP_ERRBUF_SIZE + 64], names[256];
 	int			 ch, debug = 0, noaction = 0, promisc = 1;
 	int			 verbose = 0, sp[2], i;
@@ -109,7 +110,7 @@ main(int argc, char *argv[])
 	cf.window = WAKEUPD_WINDOW;
 	cf.ifs = ifs;
 
-	while ((ch = getopt(argc, argv, "c:dnpu:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dnpr:u:vw:")) != -1) {
 		switch (ch) {
 		case 'c':
 			if (cf.nuris == WAKEUPD_MAXURIS)
@@ -125,6 +126,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			promisc = 0;
+			break;
+		case 'r':
+			replay = optarg;
 			break;
 		case 'u':
 			user = optarg;
@@ -144,6 +148,14 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+
+	if (replay != NULL) {
+		if (argc != 0)
+			usage();
+		log_init(1, LOG_DAEMON);
+		log_setverbose(verbose);
+		exit(capture_replay(replay) == 0 ? 0 : 1);
+	}
 	if (argc == 0)
 		usage();
 	if (argc > WAKEUPD_MAXIFS)

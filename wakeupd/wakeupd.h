@@ -62,6 +62,7 @@ struct iface {
 /* capture.c: the unprivileged side. */
 void	*capture_open(const char *, const char *, int, char *, size_t);
 const char *capture_filter(void);
+int	 capture_replay(const char *);
 __dead void capture_main(int, struct iface *, int, const char *);
 
 /* virt.c: the libvirt side. */
