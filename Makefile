@@ -85,9 +85,9 @@ demo: deps
 	@sh regress/demo.sh
 
 lint:
-	mandoc -Tlint -Wstyle wakeup/wakeup.8 wakeupd/wakeupd.8
+	mandoc -Tlint -Wwarning wakeup/wakeup.8 wakeupd/wakeupd.8
 
-install: all
+install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0555 wakeup/wakeup $(DESTDIR)$(SBINDIR)/wakeup
@@ -95,6 +95,22 @@ install: all
 	$(INSTALL) -m 0444 wakeup/wakeup.8 $(DESTDIR)$(MANDIR)/man8/wakeup.8
 	$(INSTALL) -m 0444 wakeupd/wakeupd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/wakeupd.8
+	@# The service file for the system's init: rc.d on OpenBSD, a
+	@# systemd unit elsewhere when systemd is there.
+	@if [ "$$(uname -s)" = OpenBSD ]; then \
+		$(INSTALL) -d $(DESTDIR)$(ETCDIR)/rc.d; \
+		sed 's|@SBINDIR@|$(SBINDIR)|' wakeupd/wakeupd.rc \
+		    >$(DESTDIR)$(ETCDIR)/rc.d/wakeupd; \
+		chmod 0555 $(DESTDIR)$(ETCDIR)/rc.d/wakeupd; \
+		echo "installed $(DESTDIR)$(ETCDIR)/rc.d/wakeupd"; \
+	elif [ -d /run/systemd/system ] || [ -d $(DESTDIR)$(SYSTEMDDIR) ] || \
+	    [ -n "$(DESTDIR)" ]; then \
+		$(INSTALL) -d $(DESTDIR)$(SYSTEMDDIR); \
+		sed 's|@SBINDIR@|$(SBINDIR)|' wakeupd/wakeupd.service \
+		    >$(DESTDIR)$(SYSTEMDDIR)/wakeupd.service; \
+		chmod 0444 $(DESTDIR)$(SYSTEMDDIR)/wakeupd.service; \
+		echo "installed $(DESTDIR)$(SYSTEMDDIR)/wakeupd.service"; \
+	fi
 
 clean:
 	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
