@@ -1,0 +1,328 @@
+# libvirtd and tiny qemu domains for the system tests and the demo.
+# Sourced after regress/lib.sh; uses its at_cleanup hook and $TMPD.
+#
+# lv_start	use the running libvirtd (qemu:///system), or start virtlogd
+#		and libvirtd when none runs and stop them at cleanup
+# lv_restart	stop libvirtd (ours by preference) and start it again
+# lv_stop	stop what lv_start started; nothing else
+#
+# lv_define NAME MAC [MAC ...]
+#		define domain $LV_PFX$NAME: TCG, 32 MiB, one vcpu, no disk,
+#		no boot media, no graphics, one NIC per MAC with its link
+#		down (the guest sits in firmware and sends nothing); it is
+#		destroyed and undefined at cleanup
+# lv_name NAME	print the full domain name, $LV_PFX$NAME
+# lv_state NAME	print its state ("shut off", "running", "paused", ...)
+# lv_wait_state NAME STATE [SECONDS]
+#		wait until it is in STATE, at most SECONDS (default 10)
+# lv_start_dom, lv_pause, lv_managedsave, lv_destroy NAME
+#		the actions, each waited for; lv_destroy also drops a
+#		managed save image, so the domain is plainly shut off
+# lv_testdrv_file PATH NAME MAC
+#		write a test driver node file with one shut-off domain
+#		$LV_PFX$NAME; its URI is test://PATH
+#
+# Every wait is bounded and every virsh call has a time limit.  Domains
+# carry the prefix wut-PID- and nothing without it is ever touched.
+#
+# This machine's /dev/kvm is root:root 0600 and nothing fixes it up:
+# libvirt then finds the capabilities cache stale and probes qemu again
+# on every domain start (about 4 s, and a first probe took 48 s).  With
+# root:kvm 0660, as udev would make it, a TCG start takes about 0.4 s.
+# lv_start sets that when a kvm group exists.
+#
+# An init that reaps orphans only every two seconds keeps a killed qemu
+# a zombie, and "virsh destroy" waits for it to go (1.5 s instead of
+# 0.2 s).  A libvirtd we start runs under regress/tools/reaper when it
+# has been built, which reaps its descendants at once.
+
+LV_URI=qemu:///system
+LV_PFX=wut-$$-
+LV_SOCK=/run/libvirt/libvirt-sock
+LV_LIBVIRTD_PID=		# the libvirtd we started, if any
+LV_VIRTLOGD_PID=		# the virtlogd we started, if any
+LV_HOOKED=
+LV_DOMS_HOOKED=
+LV_DOMS=
+LV_REAPER=${TOP:-.}/regress/tools/reaper
+LV_VIRSH_TIMEOUT=30
+
+lv_virsh() {
+	timeout "$LV_VIRSH_TIMEOUT" virsh -q -c "$LV_URI" "$@"
+}
+
+lv_name() {
+	echo "$LV_PFX$1"
+}
+
+# A pid that names a live process (a zombie is not).
+lv_alive() {
+	[ -n "$1" ] || return 1
+	_s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	case $_s in
+	Z*|"")	return 1 ;;
+	esac
+	return 0
+}
+
+# Wait at most $2 tenths of a second for command $3... to succeed.
+lv_poll() {
+	_lim=$1; shift
+	_i=0
+	until "$@"; do
+		_i=$((_i + 1))
+		[ $_i -gt "$_lim" ] && return 1
+		sleep 0.1
+	done
+}
+
+lv_pidfile() {
+	[ -s "$1" ] && tr -dc '0-9' <"$1"
+}
+
+lv_gone() {
+	! lv_alive "$1"
+}
+
+# Stop process $1 by pid: TERM, at most 10 s, then KILL.
+lv_kill() {
+	lv_alive "$1" || return 0
+	kill "$1" 2>/dev/null
+	lv_poll 100 lv_gone "$1" && return 0
+	kill -9 "$1" 2>/dev/null
+	lv_poll 50 lv_gone "$1"
+}
+
+lv_kvm_fix() {
+	[ -c /dev/kvm ] || return 0
+	getent group kvm >/dev/null 2>&1 || return 0
+	chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+}
+
+lv_connects() {
+	timeout 10 virsh -q -c "$LV_URI" uri >/dev/null 2>&1
+}
+
+lv_hook() {
+	[ -n "$LV_HOOKED" ] && return 0
+	LV_HOOKED=1
+	at_cleanup lv_stop
+}
+
+lv_start_virtlogd() {
+	[ -S /run/libvirt/virtlogd-sock ] &&
+	    lv_alive "$(lv_pidfile /run/virtlogd.pid)" && return 0
+	virtlogd -d || return 1
+	lv_poll 100 [ -S /run/libvirt/virtlogd-sock ] || return 1
+	LV_VIRTLOGD_PID=$(lv_pidfile /run/virtlogd.pid)
+	lv_alive "$LV_VIRTLOGD_PID" || return 1
+	lv_hook
+}
+
+lv_start_libvirtd() {
+	_old=$(lv_pidfile /run/libvirtd.pid)
+	if [ -x "$LV_REAPER" ]; then
+		"$LV_REAPER" libvirtd -d </dev/null >/dev/null 2>&1 &
+	else
+		libvirtd -d </dev/null >/dev/null 2>&1 || return 1
+	fi
+	lv_hook
+	# The socket appears before libvirtd answers; wait for both.
+	lv_poll 150 lv_new_libvirtd "$_old" || return 1
+	LV_LIBVIRTD_PID=$(lv_pidfile /run/libvirtd.pid)
+	lv_poll 150 lv_connects
+}
+
+lv_new_libvirtd() {
+	_p=$(lv_pidfile /run/libvirtd.pid)
+	[ -S "$LV_SOCK" ] && [ "$_p" != "$1" ] && lv_alive "$_p"
+}
+
+lv_start() {
+	command -v virsh >/dev/null 2>&1 || return 1
+	lv_kvm_fix
+	if [ -S "$LV_SOCK" ] && lv_connects; then
+		lv_sweep
+		return 0
+	fi
+	lv_start_virtlogd || return 1
+	lv_start_libvirtd || return 1
+	lv_sweep
+}
+
+lv_systemd_libvirtd() {
+	[ -d /run/systemd/system ] &&
+	    systemctl -q is-active libvirtd.service 2>/dev/null
+}
+
+lv_restart() {
+	if [ -z "$LV_LIBVIRTD_PID" ] && lv_systemd_libvirtd; then
+		timeout 60 systemctl restart libvirtd.service || return 1
+		lv_poll 150 lv_connects
+		return
+	fi
+	_p=${LV_LIBVIRTD_PID:-$(lv_pidfile /run/libvirtd.pid)}
+	_ours=$LV_LIBVIRTD_PID
+	lv_kill "$_p" || return 1
+	LV_LIBVIRTD_PID=
+	lv_poll 50 lv_no_sock
+	lv_start_libvirtd || return 1
+	# One that was there before we came stays when we go.
+	[ -n "$_ours" ] || LV_LIBVIRTD_PID=
+	return 0
+}
+
+lv_no_sock() {
+	! [ -S "$LV_SOCK" ]
+}
+
+lv_stop() {
+	lv_undefine_all
+	if [ -n "$LV_LIBVIRTD_PID" ]; then
+		lv_kill "$LV_LIBVIRTD_PID"
+		LV_LIBVIRTD_PID=
+	fi
+	if [ -n "$LV_VIRTLOGD_PID" ]; then
+		lv_kill "$LV_VIRTLOGD_PID"
+		LV_VIRTLOGD_PID=
+	fi
+}
+
+# Domains left by a test run that was killed before its cleanup: the
+# prefix names a pid that no longer runs.
+lv_sweep() {
+	lv_virsh list --all --name 2>/dev/null | while read -r _d; do
+		case $_d in
+		wut-[0-9]*-*) ;;
+		*) continue ;;
+		esac
+		_p=${_d#wut-}
+		_p=${_p%%-*}
+		case $_p in
+		*[!0-9]*|"") continue ;;
+		esac
+		lv_alive "$_p" && continue
+		lv_virsh destroy "$_d" >/dev/null 2>&1
+		lv_virsh undefine --managed-save "$_d" >/dev/null 2>&1
+	done
+}
+
+lv_undefine_all() {
+	for _d in $LV_DOMS; do
+		lv_virsh destroy "$_d" >/dev/null 2>&1
+		lv_virsh undefine --managed-save "$_d" >/dev/null 2>&1
+	done
+	LV_DOMS=
+}
+
+lv_hook_doms() {
+	case " $LV_DOMS " in
+	*" $1 "*) ;;
+	*) LV_DOMS="$LV_DOMS $1" ;;
+	esac
+	[ -n "$LV_DOMS_HOOKED" ] && return 0
+	LV_DOMS_HOOKED=1
+	at_cleanup lv_undefine_all
+}
+
+lv_ifxml() {
+	for _m; do
+		cat <<EOF
+    <interface type='user'>
+      <mac address='$_m'/>
+      <model type='e1000'/>
+      <link state='down'/>
+    </interface>
+EOF
+	done
+}
+
+lv_define() {
+	_n=$LV_PFX$1; shift
+	[ $# -ge 1 ] || return 1
+	cat >"$TMPD/$_n.xml" <<EOF
+<domain type='qemu'>
+  <name>$_n</name>
+  <description>wakeup regress: throwaway, removed by the test</description>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>destroy</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+$(lv_ifxml "$@")
+    <serial type='null'/>
+    <video><model type='none'/></video>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+EOF
+	lv_hook_doms "$_n"
+	lv_virsh define "$TMPD/$_n.xml" >/dev/null
+}
+
+lv_undefine() {
+	lv_virsh destroy "$LV_PFX$1" >/dev/null 2>&1
+	lv_virsh undefine --managed-save "$LV_PFX$1" >/dev/null
+}
+
+lv_state() {
+	lv_virsh domstate "$LV_PFX$1" 2>/dev/null | sed -n 1p
+}
+
+lv_is_state() {
+	[ "$(lv_state "$1")" = "$2" ]
+}
+
+lv_wait_state() {
+	lv_poll $((${3:-10} * 10)) lv_is_state "$1" "$2"
+}
+
+lv_start_dom() {
+	lv_virsh start "$LV_PFX$1" >/dev/null && lv_wait_state "$1" running
+}
+
+lv_pause() {
+	lv_virsh suspend "$LV_PFX$1" >/dev/null && lv_wait_state "$1" paused
+}
+
+lv_managedsave() {
+	lv_virsh managedsave "$LV_PFX$1" >/dev/null &&
+	    lv_wait_state "$1" "shut off"
+}
+
+lv_has_managedsave() {
+	lv_virsh dominfo "$LV_PFX$1" 2>/dev/null |
+	    grep -q '^Managed save: *yes'
+}
+
+# Back to plainly shut off, whatever the state.
+lv_destroy() {
+	case $(lv_state "$1") in
+	"shut off"|"") ;;
+	*) lv_virsh destroy "$LV_PFX$1" >/dev/null 2>&1 ;;
+	esac
+	if lv_has_managedsave "$1"; then
+		lv_virsh managedsave-remove "$LV_PFX$1" >/dev/null 2>&1
+	fi
+	lv_wait_state "$1" "shut off"
+}
+
+lv_testdrv_file() {
+	cat >"$1" <<EOF
+<node>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>$LV_PFX$2</name>
+    <memory unit='MiB'>32</memory>
+    <os><type>hvm</type></os>
+    <devices>
+      <interface type='user'>
+        <mac address='$3'/>
+      </interface>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+</node>
+EOF
+}
