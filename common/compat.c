@@ -86,6 +86,20 @@ strtonum(const char *s, long long minval, long long maxval,
 }
 #endif /* COMPAT_NEED_STRTONUM */
 
+#ifdef COMPAT_NEED_TIMINGSAFE
+/* Compare without an early exit, so the time says nothing of where. */
+int
+timingsafe_bcmp(const void *b1, const void *b2, size_t n)
+{
+	const volatile unsigned char	*p1 = b1, *p2 = b2;
+	unsigned char			 diff = 0;
+
+	while (n-- > 0)
+		diff |= *p1++ ^ *p2++;
+	return (diff != 0);
+}
+#endif /* COMPAT_NEED_TIMINGSAFE */
+
 #ifdef COMPAT_NEED_PLEDGE
 int
 pledge(const char *promises __unused, const char *execpromises __unused)

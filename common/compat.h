@@ -40,6 +40,7 @@
 #endif
 #define COMPAT_NEED_STRTONUM	1
 #define COMPAT_NEED_SETPROCTITLE	1
+#define COMPAT_NEED_TIMINGSAFE	1
 #endif
 
 #if !defined(__OpenBSD__)
@@ -53,6 +54,10 @@ size_t	 strlcat(char *, const char *, size_t);
 
 #ifdef COMPAT_NEED_STRTONUM
 long long strtonum(const char *, long long, long long, const char **);
+#endif
+
+#ifdef COMPAT_NEED_TIMINGSAFE
+int	 timingsafe_bcmp(const void *, const void *, size_t);
 #endif
 
 #ifdef COMPAT_NEED_PLEDGE

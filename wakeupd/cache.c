@@ -65,7 +65,7 @@ bucket(const uint8_t *mac)
 
 int
 cache_add(const uint8_t *mac, struct virt_conn *conn,
-    const unsigned char *uuid, const char *name)
+    const unsigned char *uuid, const char *name, const struct policy *pol)
 {
 	struct cache_bucket	*b = bucket(mac);
 	struct cache_ent	*e;
@@ -78,6 +78,7 @@ cache_add(const uint8_t *mac, struct virt_conn *conn,
 		if (e->conn == conn && memcmp(e->mac, mac, WOL_ADDR_LEN) == 0 &&
 		    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0) {
 			e->stale = 0;
+			e->policy = *pol;
 			return (0);
 		}
 	if ((e = calloc(1, sizeof(*e))) == NULL)
@@ -88,6 +89,7 @@ cache_add(const uint8_t *mac, struct virt_conn *conn,
 	}
 	memcpy(e->mac, mac, WOL_ADDR_LEN);
 	memcpy(e->uuid, uuid, sizeof(e->uuid));
+	e->policy = *pol;
 	e->conn = conn;
 	LIST_INSERT_HEAD(b, e, entry);
 	nentries++;
@@ -98,6 +100,7 @@ static void
 ent_free(struct cache_ent *e)
 {
 	LIST_REMOVE(e, entry);
+	explicit_bzero(&e->policy, sizeof(e->policy));
 	free(e->name);
 	free(e);
 	nentries--;

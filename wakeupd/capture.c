@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <err.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -59,6 +60,9 @@
 #define CANDIDATES	"(" CAND_ETHER " or " CAND_UDP4 " or " CAND_UDP6 \
 			" or " CAND_UDP6_EXT ")"
 #define FILTER		CANDIDATES " or (vlan and " CANDIDATES ")"
+/* With a senders' expression, it must hold in both alternatives. */
+#define FILTER_SENDERS	"((%s) and " CANDIDATES ") or " \
+			"(vlan and (%s) and " CANDIDATES ")"
 
 struct capture_ctx {
 	int		 sock;
@@ -71,19 +75,26 @@ struct capture_ctx {
 static void	 capture_frame(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
 
-const char *
-capture_filter(void)
+/* The filter program's text, AND-ed with senders when given. */
+static char *
+filter_expr(const char *senders)
 {
-	return (FILTER);
+	char	*expr;
+
+	if (senders == NULL)
+		return (strdup(FILTER));
+	if (asprintf(&expr, FILTER_SENDERS, senders, senders) == -1)
+		return (NULL);
+	return (expr);
 }
 
 /*
  * Open ifname for capture, as root, with the candidate filter, AND-ed
- * with extra when given.  Returns the pcap_t, or NULL with a one-line
+ * with the senders' pcap-filter(7) expression when given.  Returns the pcap_t, or NULL with a one-line
  * reason in errbuf.
  */
 void *
-capture_open(const char *ifname, const char *extra, int promisc,
+capture_open(const char *ifname, const char *senders, int promisc,
     char *errbuf, size_t errlen)
 {
 	struct bpf_program	 prog;
@@ -127,15 +138,12 @@ capture_open(const char *ifname, const char *extra, int promisc,
 		snprintf(errbuf, errlen, "not an Ethernet interface");
 		goto fail;
 	}
-	if (extra != NULL) {
-		if (asprintf(&expr, "(%s) and (%s)", FILTER, extra) == -1) {
-			snprintf(errbuf, errlen, "out of memory");
-			goto fail;
-		}
+	if ((expr = filter_expr(senders)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		goto fail;
 	}
-	if (pcap_compile(p, &prog, expr != NULL ? expr : FILTER, 1,
-	    PCAP_NETMASK_UNKNOWN) == -1) {
-		snprintf(errbuf, errlen, "filter: %s", pcap_geterr(p));
+	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(errbuf, errlen, "sender filter: %s", pcap_geterr(p));
 		goto fail;
 	}
 	rc = pcap_setfilter(p, &prog);
@@ -255,11 +263,11 @@ replay_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
  * filter and the capture child's validation, as a live capture would.
  */
 int
-capture_replay(const char *file)
+capture_replay(const char *file, const char *senders)
 {
 	struct capture_ctx	 ctx;
 	pcap_t			*p;
-	char			 ebuf[PCAP_ERRBUF_SIZE];
+	char			 ebuf[PCAP_ERRBUF_SIZE], *expr;
 	int			 rc;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -273,9 +281,12 @@ capture_replay(const char *file)
 		pcap_close(p);
 		return (-1);
 	}
-	if (pcap_compile(p, &ctx.prog, FILTER, 1, PCAP_NETMASK_UNKNOWN) == -1) {
-		fprintf(stderr, "wakeupd: %s: filter: %s\n", file,
-		    pcap_geterr(p));
+	if ((expr = filter_expr(senders)) == NULL)
+		err(1, NULL);
+	rc = pcap_compile(p, &ctx.prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	free(expr);
+	if (rc == -1) {
+		fprintf(stderr, "wakeupd: sender filter: %s\n", pcap_geterr(p));
 		pcap_close(p);
 		return (-1);
 	}

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,8 @@
 
 #define BACKOFF_MIN	1	/* seconds before reconnecting */
 #define BACKOFF_MAX	30
-#define MAX_NICS	64	/* per domain */
+#define REFUSE_BURST	10	/* refusal lines logged per period */
+#define REFUSE_PERIOD	60	/* seconds */
 #define KEEPALIVE_IVL	5
 #define KEEPALIVE_CNT	3
 
@@ -57,6 +59,7 @@ struct virt_conn {
 	int			 cb_lifecycle;
 	int			 cb_devadd;
 	int			 cb_devdel;
+	int			 cb_meta;
 	int			 timer;		/* reconnect, -1 if none */
 	int			 backoff;
 };
@@ -79,6 +82,13 @@ static int	 conn_build(struct virt_conn *);
 static void	 domain_refresh(struct virt_conn *, virDomainPtr);
 static int	 lifecycle_cb(virConnectPtr, virDomainPtr, int, int, void *);
 static void	 device_cb(virConnectPtr, virDomainPtr, const char *, void *);
+static void	 metadata_cb(virConnectPtr, virDomainPtr, int, const char *,
+		    void *);
+static const char *policy_refusal(const struct cache_ent *,
+		    const struct wake_msg *);
+static const char *policy_text(const struct policy *, int, int);
+static void	 refuse_log(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
 static void	 msg_cb(int, int, int, void *);
 static int	 msg_check(const struct wake_msg *);
 static void	 wake(const struct wake_msg *);
@@ -152,6 +162,9 @@ conn_open(struct virt_conn *c)
 	c->cb_devdel = virConnectDomainEventRegisterAny(c->conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
 	    VIR_DOMAIN_EVENT_CALLBACK(device_cb), c, NULL);
+	c->cb_meta = virConnectDomainEventRegisterAny(c->conn, NULL,
+	    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+	    VIR_DOMAIN_EVENT_CALLBACK(metadata_cb), c, NULL);
 	if (c->cb_lifecycle == -1)
 		log_warnx("%s: no lifecycle events (%s); domains defined "
 		    "later are not seen", conn_name(c), last_error());
@@ -175,7 +188,9 @@ conn_close(struct virt_conn *c)
 		virConnectDomainEventDeregisterAny(c->conn, c->cb_devadd);
 	if (c->cb_devdel != -1)
 		virConnectDomainEventDeregisterAny(c->conn, c->cb_devdel);
-	c->cb_lifecycle = c->cb_devadd = c->cb_devdel = -1;
+	if (c->cb_meta != -1)
+		virConnectDomainEventDeregisterAny(c->conn, c->cb_meta);
+	c->cb_lifecycle = c->cb_devadd = c->cb_devdel = c->cb_meta = -1;
 	virConnectUnregisterCloseCallback(c->conn, conn_closed_cb);
 	virConnectClose(c->conn);
 	c->conn = NULL;
@@ -251,24 +266,27 @@ conn_build(struct virt_conn *c)
 }
 
 /*
- * Forget what we knew of a domain and read its XML again: the live one
- * and, for a running persistent domain, the next-boot one too, so that
- * a NIC in either counts.
+ * Read a domain's XML again: its policy and NICs from the live XML and,
+ * for a running persistent domain, the NICs of the next-boot XML too,
+ * so that a NIC in either counts.  Entries still there keep their
+ * debounce time; those gone are dropped.
  */
 static void
 domain_refresh(struct virt_conn *c, virDomainPtr dom)
 {
-	uint8_t		 macs[MAX_NICS][WOL_ADDR_LEN];
+	struct domxml	 d;
+	struct policy	 pol;
 	unsigned char	 uuid[VIR_UUID_BUFLEN];
 	const char	*name;
 	char		*xml;
-	int		 i, n, pass, flags;
+	int		 i, pass, flags;
 
 	if (virDomainGetUUID(dom, uuid) == -1)
 		return;
 	cache_mark_domain(c, uuid);
 	if ((name = virDomainGetName(dom)) == NULL)
 		goto sweep;
+	memset(&pol, 0, sizeof(pol));
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1 && (virDomainIsActive(dom) != 1 ||
 		    virDomainIsPersistent(dom) != 1))
@@ -277,15 +295,26 @@ domain_refresh(struct virt_conn *c, virDomainPtr dom)
 		/* Gone since the event was sent: its entries go. */
 		if ((xml = virDomainGetXMLDesc(dom, flags)) == NULL)
 			break;
-		n = domxml_macs(xml, macs, MAX_NICS);
+		i = domxml_parse(xml, &d);
 		free(xml);
-		if (n == -1)
+		if (i == -1) {
 			log_warnx("%s: domain %s: XML does not parse",
 			    conn_name(c), name);
-		for (i = 0; i < n; i++)
-			if (cache_add(macs[i], c, uuid, name) == -1)
+			break;
+		}
+		if (pass == 0) {
+			pol = d.policy;
+			if (pol.allow == POLICY_BAD)
+				log_warnx("%s: domain %s: wakeupd metadata: %s; "
+				    "it will not be woken", conn_name(c), name,
+				    pol.why);
+		}
+		for (i = 0; i < d.nmacs; i++)
+			if (cache_add(d.macs[i], c, uuid, name, &pol) == -1)
 				fatal("cache_add");
+		explicit_bzero(&d, sizeof(d));
 	}
+	explicit_bzero(&pol, sizeof(pol));
  sweep:
 	cache_sweep_domain(c, uuid);
 }
@@ -321,6 +350,77 @@ device_cb(virConnectPtr vc __unused, virDomainPtr dom,
     const char *alias __unused, void *arg)
 {
 	domain_refresh(arg, dom);
+}
+
+/* Metadata is where the policy lives: a change takes effect at once. */
+static void
+metadata_cb(virConnectPtr vc __unused, virDomainPtr dom, int type __unused,
+    const char *nsuri __unused, void *arg)
+{
+	domain_refresh(arg, dom);
+	log_debug("domain %s: metadata changed", virDomainGetName(dom));
+}
+
+/*
+ * Why this domain may not be woken by this packet, or NULL if it may.
+ * Passwords are compared in constant time and never logged.
+ */
+static const char *
+policy_refusal(const struct cache_ent *e, const struct wake_msg *m)
+{
+	const struct wol_pw	*need = NULL;
+
+	switch (e->policy.allow) {
+	case POLICY_NO:
+		return ("not allowed: opted out");
+	case POLICY_BAD:
+		return ("not allowed: malformed wakeupd metadata");
+	case POLICY_DEFAULT:
+		if (conf->optin)
+			return ("not allowed: not opted in");
+		break;
+	}
+	if (e->policy.pw.len != 0)
+		need = &e->policy.pw;
+	else if (conf->pw.len != 0)
+		need = &conf->pw;
+	if (need == NULL)
+		return (NULL);
+	if (m->pwlen == 0)
+		return ("missing password");
+	if (m->pwlen != need->len ||
+	    timingsafe_bcmp(m->pw, need->buf, need->len) != 0)
+		return ("wrong password");
+	return (NULL);
+}
+
+/* Refusals are logged, but a flood of them must not fill the log. */
+static void
+refuse_log(const char *fmt, ...)
+{
+	static struct timespec	 start;
+	static int		 count, suppressed;
+	struct timespec		 now;
+	va_list			 ap;
+	char			 buf[512];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (start.tv_sec == 0 || now.tv_sec - start.tv_sec >= REFUSE_PERIOD) {
+		if (suppressed > 0)
+			log_warnx("%d more refusals in %d s not logged",
+			    suppressed, REFUSE_PERIOD);
+		start = now;
+		count = suppressed = 0;
+	}
+	if (count >= REFUSE_BURST) {
+		suppressed++;
+		return;
+	}
+	count++;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_warnx("%s", buf);
 }
 
 static int
@@ -393,9 +493,10 @@ wake(const struct wake_msg *m)
 	struct cache_ent	*e, *target = NULL;
 	struct timespec		 now;
 	virDomainPtr		 dom, tdom = NULL;
-	const char		*ifname, *result = NULL;
+	const char		*ifname, *result = NULL, *why;
 	char			 mac[WOL_MAC_STRLEN], from[WOL_ADDR_STRLEN];
-	int			 state, reason, nwakeable = 0, tstate = 0;
+	int			 state, reason, nwakeable = 0, nallowed = 0;
+	int			 tstate = 0;
 
 	ifname = conf->ifs[m->ifidx].name;
 	wol_mac_ntoa(m->mac, mac, sizeof(mac));
@@ -414,11 +515,15 @@ wake(const struct wake_msg *m)
 			    "wake, ignored", mac, from, ifname, conf->window);
 			return;
 		}
-	for (e = cache_first(m->mac); e != NULL; e = cache_next(e))
-		e->last = now;
 
-	/* Of all domains with this NIC, only one may be wakeable. */
+	/* Of the domains with this NIC that allow it, one may be woken. */
 	for (e = cache_first(m->mac); e != NULL; e = cache_next(e)) {
+		if ((why = policy_refusal(e, m)) != NULL) {
+			refuse_log("refuse %s mac %s on %s from %s: %s",
+			    e->name, mac, ifname, from, why);
+			continue;
+		}
+		nallowed++;
 		if (e->conn->conn == NULL)
 			continue;
 		dom = virDomainLookupByUUID(e->conn->conn, e->uuid);
@@ -447,15 +552,20 @@ wake(const struct wake_msg *m)
 			break;
 		}
 	}
+	if (nallowed == 0)
+		return;
+	/* Refused packets do not hold back the right one that follows. */
+	for (e = cache_first(m->mac); e != NULL; e = cache_next(e))
+		e->last = now;
 	if (target == NULL) {
 		log_warnx("%s from %s on %s: its domains are gone", mac, from,
 		    ifname);
 		return;
 	}
 	if (nwakeable > 1) {
-		log_warnx("wake %s mac %s on %s from %s: none: %d domains "
-		    "with this MAC can be woken, refusing to choose",
-		    target->name, mac, ifname, from, nwakeable);
+		refuse_log("refuse %s mac %s on %s from %s: ambiguous: %d "
+		    "domains with this MAC can be woken", target->name, mac,
+		    ifname, from, nwakeable);
 		virDomainFree(tdom);
 		return;
 	}
@@ -575,7 +685,7 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 			fatal("calloc");
 		c->uri = conf->nuris > 0 ? conf->uris[i] : NULL;
 		c->timer = -1;
-		c->cb_lifecycle = c->cb_devadd = c->cb_devdel = -1;
+		c->cb_lifecycle = c->cb_devadd = c->cb_devdel = c->cb_meta = -1;
 		c->backoff = BACKOFF_MIN;
 		TAILQ_INSERT_TAIL(&conns, c, entry);
 		if (conn_open(c) == -1) {
@@ -603,49 +713,94 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 	exit(exit_status);
 }
 
+/* What -n says of a domain's policy under the global options. */
+static const char *
+policy_text(const struct policy *p, int optin, int globalpw)
+{
+	switch (p->allow) {
+	case POLICY_NO:
+		return ("not woken: opted out");
+	case POLICY_BAD:
+		return ("not woken: malformed wakeupd metadata");
+	case POLICY_DEFAULT:
+		if (optin)
+			return ("not woken: not opted in");
+		break;
+	}
+	if (p->pw.len != 0)
+		return (p->pw.len == 4 ? "woken with its 4-byte password" :
+		    "woken with its 6-byte password");
+	if (globalpw)
+		return ("woken with the global password");
+	return ("woken by any magic packet");
+}
+
 /*
- * wakeupd -n: can every URI be reached, and which domains has it?
+ * wakeupd -n: can every URI be reached, and what would be woken and how?
  */
 int
 virt_check(struct wakeup_conf *cf)
 {
-	struct virt_conn	 c;
-	virDomainPtr		*doms;
-	uint8_t			 macs[MAX_NICS][WOL_ADDR_LEN];
-	char			*xml, mac[WOL_MAC_STRLEN];
-	int			 i, j, n, k, nmacs, state, reason, bad = 0;
+	virConnectPtr	 vc;
+	virDomainPtr	*doms;
+	struct domxml	 d;
+	const char	*uri;
+	char		*xml, *name, mac[WOL_MAC_STRLEN];
+	int		 i, j, k, n, state, reason, bad = 0;
 
 	virSetErrorFunc(NULL, quiet_error);
+	printf("mode: %s\n", cf->optin ? "opt-in: only domains with "
+	    "allow=\"yes\"" : "every domain but those with allow=\"no\"");
+	printf("global password: %s\n", cf->pw.len == 0 ? "none" :
+	    cf->pw.len == 4 ? "4 bytes" : "6 bytes");
+	if (cf->filter != NULL)
+		printf("senders: %s\n", cf->filter);
 	for (i = 0; i < (cf->nuris > 0 ? cf->nuris : 1); i++) {
-		memset(&c, 0, sizeof(c));
-		c.uri = cf->nuris > 0 ? cf->uris[i] : NULL;
-		if ((c.conn = virConnectOpenReadOnly(c.uri)) == NULL) {
-			fprintf(stderr, "wakeupd: %s: %s\n", conn_name(&c),
-			    last_error());
+		uri = cf->nuris > 0 ? cf->uris[i] : NULL;
+		if ((vc = virConnectOpenReadOnly(uri)) == NULL) {
+			fprintf(stderr, "wakeupd: %s: %s\n",
+			    uri != NULL ? uri : "default URI", last_error());
 			bad = 1;
 			continue;
 		}
-		printf("%s: %s\n", conn_name(&c), virConnectGetURI(c.conn));
-		n = virConnectListAllDomains(c.conn, &doms, 0);
+		name = virConnectGetURI(vc);
+		printf("%s:\n", name != NULL ? name : "?");
+		free(name);
+		if ((n = virConnectListAllDomains(vc, &doms, 0)) == -1) {
+			fprintf(stderr, "wakeupd: %s: %s\n",
+			    uri != NULL ? uri : "default URI", last_error());
+			bad = 1;
+		}
 		for (j = 0; j < n; j++) {
 			if (virDomainGetState(doms[j], &state, &reason, 0) == -1)
 				state = VIR_DOMAIN_NOSTATE;
 			printf("\t%s (%s):", virDomainGetName(doms[j]),
 			    state_name(state));
-			nmacs = 0;
-			if ((xml = virDomainGetXMLDesc(doms[j], 0)) != NULL) {
-				nmacs = domxml_macs(xml, macs, MAX_NICS);
+			if ((xml = virDomainGetXMLDesc(doms[j], 0)) == NULL ||
+			    domxml_parse(xml, &d) == -1) {
+				printf(" XML unreadable, not woken\n");
 				free(xml);
+				virDomainFree(doms[j]);
+				continue;
 			}
-			for (k = 0; k < nmacs; k++)
-				printf(" %s", wol_mac_ntoa(macs[k], mac,
+			free(xml);
+			for (k = 0; k < d.nmacs; k++)
+				printf(" %s", wol_mac_ntoa(d.macs[k], mac,
 				    sizeof(mac)));
-			printf("%s\n", nmacs > 0 ? "" : " no NIC, never woken");
+			if (d.nmacs == 0)
+				printf(" no NIC, not woken\n");
+			else if (d.policy.allow == POLICY_BAD)
+				printf(": not woken: malformed wakeupd "
+				    "metadata: %s\n", d.policy.why);
+			else
+				printf(": %s\n", policy_text(&d.policy,
+				    cf->optin, cf->pw.len != 0));
+			explicit_bzero(&d, sizeof(d));
 			virDomainFree(doms[j]);
 		}
 		if (n >= 0)
 			free(doms);
-		virConnectClose(c.conn);
+		virConnectClose(vc);
 	}
 	return (bad ? -1 : 0);
 }

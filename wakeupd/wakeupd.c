@@ -49,9 +49,10 @@ static __dead void child(struct passwd *, int, struct iface *, int,
 static __dead void
 usage(void)
 {
-	fprintf(stderr, "usage: wakeupd [-dnpv] [-c uri] [-u user] "
-	    "[-w seconds] interface ...\n"
-	    "       wakeupd [-v] -r file\n");
+	fprintf(stderr, "usage: wakeupd [-dnopv] [-c uri] [-f filter] "
+	    "[-s password] [-u user]\n"
+	    "               [-w seconds] interface ...\n"
+	    "       wakeupd [-v] [-f filter] -r file\n");
 	exit(1);
 }
 
@@ -110,7 +111,7 @@ main(int argc, char *argv[])
 	cf.window = WAKEUPD_WINDOW;
 	cf.ifs = ifs;
 
-	while ((ch = getopt(argc, argv, "c:dnpr:u:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:df:nopr:s:u:vw:")) != -1) {
 		switch (ch) {
 		case 'c':
 			if (cf.nuris == WAKEUPD_MAXURIS)
@@ -121,14 +122,26 @@ main(int argc, char *argv[])
 		case 'd':
 			debug = 1;
 			break;
+		case 'f':
+			cf.filter = optarg;
+			break;
 		case 'n':
 			noaction = 1;
+			break;
+		case 'o':
+			cf.optin = 1;
 			break;
 		case 'p':
 			promisc = 0;
 			break;
 		case 'r':
 			replay = optarg;
+			break;
+		case 's':
+			if (wol_pw_parse(optarg, &cf.pw, &errstr) == -1)
+				errx(1, "-s: %s", errstr);
+			/* Out of ps(1); the copy in cf is what counts. */
+			explicit_bzero(optarg, strlen(optarg));
 			break;
 		case 'u':
 			user = optarg;
@@ -154,7 +167,7 @@ main(int argc, char *argv[])
 			usage();
 		log_init(1, LOG_DAEMON);
 		log_setverbose(verbose);
-		exit(capture_replay(replay) == 0 ? 0 : 1);
+		exit(capture_replay(replay, cf.filter) == 0 ? 0 : 1);
 	}
 	if (argc == 0)
 		usage();
@@ -175,7 +188,7 @@ main(int argc, char *argv[])
 		if (strlcpy(ifs[i].name, argv[i], sizeof(ifs[i].name)) >=
 		    sizeof(ifs[i].name))
 			errx(1, "%s: interface name too long", argv[i]);
-		ifs[i].pcap = capture_open(argv[i], NULL, promisc, ebuf,
+		ifs[i].pcap = capture_open(argv[i], cf.filter, promisc, ebuf,
 		    sizeof(ebuf));
 		if (ifs[i].pcap == NULL)
 			errx(1, "%s: %s", argv[i], ebuf);

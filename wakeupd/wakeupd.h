@@ -61,8 +61,7 @@ struct iface {
 
 /* capture.c: the unprivileged side. */
 void	*capture_open(const char *, const char *, int, char *, size_t);
-const char *capture_filter(void);
-int	 capture_replay(const char *);
+int	 capture_replay(const char *, const char *);
 __dead void capture_main(int, struct iface *, int, const char *);
 
 /* virt.c: the libvirt side. */
@@ -72,9 +71,27 @@ struct wakeup_conf {
 	struct iface	*ifs;
 	int		 nifs;
 	int		 window;
+	int		 optin;			/* only allow="yes" domains */
+	struct wol_pw	 pw;			/* for domains without their own */
+	const char	*filter;		/* senders, AND-ed */
 };
 int	 virt_check(struct wakeup_conf *);
 __dead void virt_main(struct wakeup_conf *, int, pid_t);
+
+/*
+ * Wake policy, kept with each domain in its libvirt metadata:
+ * <wake xmlns="urn:wakeupd:1" allow="yes|no" password="..."/>
+ */
+#define WAKEUPD_NS		"urn:wakeupd:1"
+#define POLICY_DEFAULT		0	/* no metadata */
+#define POLICY_YES		1	/* opted in */
+#define POLICY_NO		2	/* opted out */
+#define POLICY_BAD		3	/* malformed: never woken */
+struct policy {
+	int		 allow;
+	struct wol_pw	 pw;			/* required, if len != 0 */
+	char		 why[48];		/* POLICY_BAD: what is wrong */
+};
 
 /* cache.c: MAC -> domain, a hash table of every NIC of every domain. */
 struct virt_conn;
@@ -84,12 +101,13 @@ struct cache_ent {
 	struct virt_conn	*conn;
 	unsigned char		 uuid[16];
 	char			*name;
+	struct policy		 policy;
 	struct timespec		 last;		/* last action, debounce */
 	int			 stale;		/* during a refresh */
 };
 void	 cache_init(void);
 int	 cache_add(const uint8_t *, struct virt_conn *, const unsigned char *,
-	    const char *);
+	    const char *, const struct policy *);
 void	 cache_remove_domain(struct virt_conn *, const unsigned char *);
 void	 cache_mark_domain(struct virt_conn *, const unsigned char *);
 void	 cache_sweep_domain(struct virt_conn *, const unsigned char *);
@@ -99,6 +117,12 @@ struct cache_ent *cache_first(const uint8_t *);
 struct cache_ent *cache_next(struct cache_ent *);
 
 /* domxml.c: what a domain's XML says. */
-int	 domxml_macs(const char *, uint8_t (*)[WOL_ADDR_LEN], int);
+#define DOMXML_MAXNICS		64
+struct domxml {
+	uint8_t		 macs[DOMXML_MAXNICS][WOL_ADDR_LEN];
+	int		 nmacs;
+	struct policy	 policy;
+};
+int	 domxml_parse(const char *, struct domxml *);
 
 #endif /* WAKEUPD_H */
