@@ -1,0 +1,73 @@
+# Helpers for the wakeupd system tests, sourced after regress/lib.sh and
+# regress/libvirt.sh: wakeupd in $NSB on wb0 logging to $LOG, senders in
+# $NSA on wa0.
+
+SF=$TOP/regress/tools/sendframe
+MK=$TOP/regress/tools/mkframe.sh
+LOG=$TMPD/wakeupd.log
+WPID=
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+nlines() {
+	wc -l <"$LOG" | tr -d ' '
+}
+
+# has_line N REGEX: a log line after line N matches.
+has_line() {
+	tail -n +$(($1 + 1)) "$LOG" | grep -Eq "$2"
+}
+
+# count_lines N REGEX: how many log lines after line N match.
+count_lines() {
+	tail -n +$(($1 + 1)) "$LOG" | grep -Ec "$2"
+}
+
+# waitline N REGEX [SECONDS]: a line after line N matches, within
+# SECONDS (default 10).
+waitline() {
+	lv_poll $((${3:-10} * 10)) has_line "$1" "$2"
+}
+
+logtail() {
+	tail -n 4 "$LOG" | tr '\n' '|' | cut -c 1-400
+}
+
+# wd_start ARGS...: wakeupd -d -u nobody ARGS... wb0, in $NSB, until it
+# says it is ready (at most 15 s).
+wd_start() {
+	: >"$LOG"
+	ip netns exec "$NSB" "$WAKEUPD" -d -u nobody "$@" wb0 2>"$LOG" &
+	WPID=$!
+	lv_poll 150 wd_ready
+}
+
+wd_ready() {
+	kill -0 "$WPID" 2>/dev/null || return 2
+	grep -q 'ready' "$LOG"
+}
+
+wd_stop() {
+	[ -n "$WPID" ] || return 0
+	kill "$WPID" 2>/dev/null
+	lv_poll 100 lv_gone "$WPID" || kill -9 "$WPID" 2>/dev/null
+	wait "$WPID" 2>/dev/null
+	_rc=$?
+	WPID=
+	return $_rc
+}
+
+insa() {
+	ip netns exec "$NSA" "$@"
+}
+
+frame() {
+	sh "$MK" "$@"
+}
+
+# sendhex COUNT HEX: the frame, COUNT times, out wa0.
+sendhex() {
+	insa "$SF" -c "$1" wa0 "$2"
+}
