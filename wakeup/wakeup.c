@@ -394,7 +394,8 @@ main(int argc, char *argv[])
 	memset(&t, 0, sizeof(t));
 	s.port = DEFAULT_PORT;
 
-	while ((ch = getopt(argc, argv, "6c:d:ef:i:np:s:t:uv")) != -1) {
+	/* getopt's own messages differ by libc; these are the same anywhere. */
+	while ((ch = getopt(argc, argv, ":6c:d:ef:i:np:s:t:uv")) != -1) {
 		switch (ch) {
 		case '6':
 			ip6 = 1;
@@ -444,7 +445,11 @@ main(int argc, char *argv[])
 		case 'v':
 			s.verbose = 1;
 			break;
+		case ':':
+			warnx("option requires an argument -- %c", optopt);
+			usage();
 		default:
+			warnx("unknown option -- %c", optopt);
 			usage();
 		}
 	}
@@ -484,7 +489,8 @@ main(int argc, char *argv[])
 		add_target(&t, mac);
 	}
 	if (t.n == 0)
-		errx(1, "%s: no targets", file);
+		errx(1, "%s: no targets", strcmp(file, "-") == 0 ? "stdin" :
+		    file);
 
 	iface_lookup(argv[0], &s.ifc);
 
