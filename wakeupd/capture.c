@@ -190,6 +190,7 @@ frame_to_msg(const struct capture_ctx *ctx, const struct pcap_pkthdr *h,
 
 	memset(m, 0, sizeof(*m));
 	m->kind = MSG_WAKE;
+	m->ts_us = (uint64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
 	m->ifidx = ctx->ifidx;
 	memcpy(m->mac, f.mac, sizeof(m->mac));
 	m->pwlen = f.pw.len;

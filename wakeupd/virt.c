@@ -476,6 +476,17 @@ sender_text(const struct wake_msg *m, char *buf, size_t len)
 	return (s != NULL ? s : "?");
 }
 
+/* From the capture timestamp to now: the decision latency. */
+static long long
+latency_us(const struct wake_msg *m)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return ((long long)now.tv_sec * 1000000 + now.tv_nsec / 1000 -
+	    (long long)m->ts_us);
+}
+
 static int
 elapsed_ms(const struct timespec *then, const struct timespec *now)
 {
@@ -574,6 +585,9 @@ wake(const struct wake_msg *m)
 		    target->name, mac, ifname, from, state_name(tstate));
 		return;
 	}
+	if (log_getverbose())
+		log_debug("%s: %lld us from capture to the libvirt call", mac,
+		    latency_us(m));
 	if (wake_act(tdom, tstate, &result) == 0)
 		log_info("wake %s mac %s on %s from %s: %s: ok", target->name,
 		    mac, ifname, from, result);

@@ -46,6 +46,8 @@
 
 struct wake_msg {
 	uint32_t	 kind;
+	uint32_t	 pad;
+	uint64_t	 ts_us;			/* capture time, microseconds */
 	uint32_t	 ifidx;			/* index into the interface list */
 	uint8_t		 mac[WOL_ADDR_LEN];
 	uint8_t		 pwlen;			/* 0, 4 or 6 */
