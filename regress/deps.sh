@@ -7,7 +7,7 @@ set -u
 
 DEB_BUILD="make gcc clang bmake pkg-config libnet1-dev libpcap-dev
 libvirt-dev libxml2-dev mandoc"
-DEB_TEST="iproute2 util-linux tcpdump tshark etherwake wakeonlan
+DEB_TEST="iproute2 util-linux tcpdump tshark etherwake wakeonlan gdb
 libvirt-daemon-system libvirt-clients qemu-system-x86 valgrind procps
 psmisc"
 OPENBSD_PKGS="libnet libvirt libxml bmake tshark"

@@ -303,7 +303,8 @@ capture_replay(const char *file, const char *senders)
 
 /*
  * Poll every capture handle and the parent's socket; leave when the
- * parent goes away.
+ * parent goes away.  Runs chrooted and unprivileged already; sandboxes
+ * itself once set up.
  */
 __dead void
 capture_main(int sock, struct iface *ifs, int nifs, const char *names)
@@ -327,6 +328,8 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 	pfd[nifs].fd = sock;
 	pfd[nifs].events = POLLIN;
 	ctx.sock = sock;
+	/* From here on, only what the loop below needs. */
+	sandbox_child();
 
 	for (;;) {
 		if (poll(pfd, nifs + 1, -1) == -1) {

@@ -94,6 +94,7 @@ static int	 msg_check(const struct wake_msg *);
 static void	 wake(const struct wake_msg *);
 static int	 wake_act(virDomainPtr, int, const char **);
 static void	 signal_cb(int, int, int, void *);
+static void	 child_exited(int);
 static void	 signal_handler(int);
 static void	 quiet_error(void *, virErrorPtr);
 static const char *state_name(int);
@@ -452,8 +453,10 @@ msg_cb(int watch __unused, int fd, int events, void *arg __unused)
 			return;
 		if (n == -1)
 			fatal("capture socket");
-		if (n == 0)
-			fatalx("capture process closed its socket");
+		if (n == 0) {
+			child_exited(0);
+			exit(1);
+		}
 		if ((size_t)n != sizeof(m) || msg_check(&m) == -1) {
 			explicit_bzero(&m, sizeof(m));
 			fatalx("malformed message from the capture process");
@@ -629,7 +632,7 @@ signal_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 {
 	unsigned char	 sigs[64];
 	ssize_t		 n, i;
-	int		 status, chld = 0;
+	int		 chld = 0;
 
 	if ((n = read(fd, sigs, sizeof(sigs))) <= 0)
 		return;
@@ -645,17 +648,28 @@ signal_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 			break;
 		}
 	}
-	if (chld && waitpid(child_pid, &status, WNOHANG) == child_pid) {
-		child_pid = -1;
-		if (!quit) {
-			log_warnx("capture process exited (%s %d), exiting",
-			    WIFSIGNALED(status) ? "signal" : "status",
-			    WIFSIGNALED(status) ? WTERMSIG(status) :
-			    WEXITSTATUS(status));
-			quit = 1;
-			exit_status = 1;
-		}
-	}
+	if (chld && !quit)
+		child_exited(WNOHANG);
+}
+
+/* Log how the capture process ended, waiting for it unless nohang. */
+static void
+child_exited(int flags)
+{
+	int	 status;
+
+	if (child_pid == -1 || waitpid(child_pid, &status, flags) != child_pid)
+		return;
+	child_pid = -1;
+	if (WIFSIGNALED(status))
+		log_warnx("capture process killed by signal %d%s, exiting",
+		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
+		    " (a system call outside its sandbox)" : "");
+	else
+		log_warnx("capture process exited with status %d, exiting",
+		    WEXITSTATUS(status));
+	quit = 1;
+	exit_status = 1;
 }
 
 __dead void

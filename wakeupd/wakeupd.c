@@ -89,8 +89,6 @@ child(struct passwd *pw, int sock, struct iface *ifs, int nifs,
 	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
 		fatal("cannot drop privileges to %s", pw->pw_name);
-	if (pledge("stdio", NULL) == -1)
-		fatal("pledge");
 	capture_main(sock, ifs, nifs, names);
 }
 
@@ -106,6 +104,8 @@ main(int argc, char *argv[])
 	int			 verbose = 0, sp[2], i;
 	pid_t			 pid;
 
+	/* Nothing inherited reaches the capture process. */
+	closefrom(STDERR_FILENO + 1);
 	compat_setproctitle_init(argc, argv);
 	memset(&cf, 0, sizeof(cf));
 	cf.window = WAKEUPD_WINDOW;

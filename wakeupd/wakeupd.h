@@ -66,6 +66,9 @@ void	*capture_open(const char *, const char *, int, char *, size_t);
 int	 capture_replay(const char *, const char *);
 __dead void capture_main(int, struct iface *, int, const char *);
 
+/* sandbox.c: pledge or seccomp for the capture process. */
+void	 sandbox_child(void);
+
 /* virt.c: the libvirt side. */
 struct wakeup_conf {
 	const char	*uris[WAKEUPD_MAXURIS];

@@ -1,0 +1,130 @@
+#!/bin/sh
+# The capture process's sandbox, on the running daemon: its user, its
+# root directory and its descriptors (capture sockets and the socketpair,
+# no libvirt connection); and that opening a file or a socket kills it
+# (seccomp, injected with gdb), after which the parent exits too.
+
+. "$TOP/regress/lib.sh"
+. "$TOP/regress/libvirt.sh"
+. "$TOP/regress/wakeupd/wdlib.sh"
+
+needroot "sandbox: setup" "sandbox: unprivileged user" "sandbox: chroot" \
+    "sandbox: seccomp on" "sandbox: descriptors" \
+    "sandbox: parent holds libvirt" "sandbox: open kills it" \
+    "sandbox: socket kills it"
+
+# The child of the running wakeupd.
+child() {
+	pgrep -P "$WPID" | head -1
+}
+
+# A socket descriptor's inode, for each socket descriptor of pid $1.
+sock_inodes() {
+	for _f in /proc/"$1"/fd/*; do
+		readlink "$_f"
+	done | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p'
+}
+
+# inject NAME CALL: gdb makes the child call CALL; it must die of SIGSYS
+# and the parent must exit, saying so.
+inject() {
+	_name=$1 _call=$2
+	wd_start -c $LV_URI || { fail "$_name" "wakeupd: $(logtail)"; return; }
+	_c=$(child)
+	timeout 20 gdb -p "$_c" -batch -nx -ex "call (long)$_call" \
+	    >"$TMPD/gdb.out" 2>&1
+	if ! lv_poll 100 lv_gone "$WPID"; then
+		fail "$_name" "parent still running: $(logtail)"
+		wd_stop
+		return
+	fi
+	wait "$WPID" 2>/dev/null
+	_rc=$?
+	WPID=
+	if kill -0 "$_c" 2>/dev/null; then
+		fail "$_name" "child $_c still there"
+	elif ! grep -q "capture process killed by signal 31 (a system call \
+outside its sandbox), exiting" "$LOG"; then
+		fail "$_name" "parent said: $(logtail)"
+	elif [ $_rc -ne 1 ]; then
+		fail "$_name" "parent exited $_rc"
+	else
+		pass "$_name"
+	fi
+}
+
+command -v gdb >/dev/null || { fail "sandbox: setup" "no gdb"; exit 1; }
+ns_setup || { fail "sandbox: setup" "namespaces"; exit 1; }
+lv_start || { fail "sandbox: setup" "libvirtd"; exit 1; }
+at_cleanup wd_stop
+wd_start -c $LV_URI || { fail "sandbox: setup" "wakeupd: $(logtail)"; exit 1; }
+C=$(child)
+[ -n "$C" ] && pass "sandbox: setup" ||
+    { fail "sandbox: setup" "no capture process"; exit 1; }
+
+echo "# parent $WPID: $(tr '\0' ' ' </proc/$WPID/cmdline)"
+echo "# child $C: $(tr '\0' ' ' </proc/$C/cmdline)"
+echo "# child $(grep -E '^(Uid|Gid|Groups|NoNewPrivs|Seccomp):' \
+    /proc/$C/status | tr -s '\t\n' '  ')"
+echo "# child root: $(readlink /proc/$C/root)"
+for f in /proc/$C/fd/*; do
+	echo "# child fd ${f##*/}: $(readlink "$f")"
+done
+
+nobody=$(id -u nobody)
+uids=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$C/status)
+gids=$(awk '/^Gid:/ { print $2, $3, $4, $5 }' /proc/$C/status)
+ng=$(id -g nobody)
+[ "$uids" = "$nobody $nobody $nobody $nobody" ] &&
+    [ "$gids" = "$ng $ng $ng $ng" ] &&
+    [ "$(awk '/^Groups:/ { print $2 }' /proc/$C/status)" = "$ng" ] &&
+    pass "sandbox: unprivileged user" ||
+    fail "sandbox: unprivileged user" "uid $uids gid $gids"
+
+[ "$(readlink /proc/$C/root)" = /var/empty ] && [ -z "$(ls -A /var/empty)" ] &&
+    pass "sandbox: chroot" ||
+    fail "sandbox: chroot" "root $(readlink /proc/$C/root)"
+
+grep -q '^Seccomp:[[:space:]]*2' /proc/$C/status &&
+    grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$C/status &&
+    pass "sandbox: seccomp on" ||
+    fail "sandbox: seccomp on" "$(grep -E 'Seccomp|NoNewPrivs' /proc/$C/status)"
+
+# Its sockets: one packet socket (wb0) and one unix SOCK_SEQPACKET (the
+# socketpair); no stream socket, which is what libvirt's would be.
+npkt=0 nseq=0 nother=0
+for i in $(sock_inodes "$C"); do
+	if awk -v i="$i" 'NR > 1 && $9 == i { f = 1 } END { exit !f }' \
+	    /proc/$C/net/packet; then
+		npkt=$((npkt + 1))
+	elif awk -v i="$i" 'NR > 1 && $7 == i && $5 == "0005" { f = 1 }
+	    END { exit !f }' /proc/$C/net/unix; then
+		nseq=$((nseq + 1))
+	else
+		nother=$((nother + 1))
+	fi
+done
+# Besides them only standard input, output and error.
+nfiles=0
+for f in /proc/$C/fd/*; do
+	case ${f##*/}:$(readlink "$f") in
+	[012]:*|*:socket:*) ;;
+	*) nfiles=$((nfiles + 1)) ;;
+	esac
+done
+[ $npkt -eq 1 ] && [ $nseq -eq 1 ] && [ $nother -eq 0 ] && [ "$nfiles" -eq 0 ] &&
+    pass "sandbox: descriptors" ||
+    fail "sandbox: descriptors" "$npkt packet, $nseq seqpacket, $nother other sockets, $nfiles files"
+
+# The parent, by contrast, is connected to libvirtd (a stream socket).
+nstream=0
+for i in $(sock_inodes "$WPID"); do
+	awk -v i="$i" 'NR > 1 && $7 == i && $5 == "0001" { f = 1 }
+	    END { exit !f }' /proc/$WPID/net/unix && nstream=$((nstream + 1))
+done
+[ $nstream -ge 1 ] && pass "sandbox: parent holds libvirt" ||
+    fail "sandbox: parent holds libvirt" "no stream socket in the parent"
+wd_stop
+
+inject "sandbox: open kills it" 'open("/etc/passwd", 0)'
+inject "sandbox: socket kills it" 'socket(2, 2, 0)'
