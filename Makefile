@@ -117,3 +117,113 @@ clean:
 	    $(WAKEUPD_OBJS) regress/common/*.o
 
 .PHONY: all deps test demo lint install clean
+
+# ---------------------------------------------------------------------
+# Hardening: fuzz targets and their replay, sanitizer builds.
+#
+#   make fuzz       builds regress/fuzz/fuzz_* with libFuzzer (FUZZCC)
+#                   and runs each for FUZZTIME seconds on its seed
+#                   corpus; a crash is saved in regress/fuzz/crashes/.
+#   make asan-test  rebuilds everything with ASan and UBSan (clang),
+#                   runs the whole regress, then cleans again so that
+#                   the next build is a normal one.
+#
+# The replay drivers regress/fuzz/replay_* are part of all: they feed
+# every corpus and crash file to each target without libFuzzer, with
+# the ordinary compiler (regress/common/t_fuzzreplay.sh).
+
+FUZZ_NAMES=	payload frame text domxml
+FUZZ_BINS=	regress/fuzz/fuzz_payload regress/fuzz/fuzz_frame \
+		regress/fuzz/fuzz_text regress/fuzz/fuzz_domxml
+FUZZ_REPLAY=	regress/fuzz/replay_payload regress/fuzz/replay_frame \
+		regress/fuzz/replay_text regress/fuzz/replay_domxml
+FUZZ_OBJS=	regress/fuzz/replay.o regress/fuzz/fuzz_payload.o \
+		regress/fuzz/fuzz_frame.o regress/fuzz/fuzz_text.o \
+		regress/fuzz/fuzz_domxml.o
+FUZZ_COMMON=	common/wol.c common/frame.c common/compat.c
+FUZZCC?=	clang
+FUZZTIME?=	60
+FUZZ_CFLAGS=	-g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(WARNFLAGS) $(ALL_CPPFLAGS)
+SAN_FLAGS=	-g -O1 -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=all
+XML_CFLAGS!=	$(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || true
+XML_LIBS!=	$(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
+
+all: $(FUZZ_REPLAY)
+
+$(FUZZ_OBJS): regress/fuzz/fuzz.h $(COMMON_HDRS)
+regress/fuzz/fuzz_domxml.o: $(WAKEUPD_HDRS)
+
+regress/fuzz/replay_payload: regress/fuzz/replay.o \
+    regress/fuzz/fuzz_payload.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
+	    regress/fuzz/fuzz_payload.o $(COMMON_OBJS)
+regress/fuzz/replay_frame: regress/fuzz/replay.o \
+    regress/fuzz/fuzz_frame.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
+	    regress/fuzz/fuzz_frame.o $(COMMON_OBJS)
+regress/fuzz/replay_text: regress/fuzz/replay.o \
+    regress/fuzz/fuzz_text.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
+	    regress/fuzz/fuzz_text.o $(COMMON_OBJS)
+regress/fuzz/replay_domxml: regress/fuzz/replay.o \
+    regress/fuzz/fuzz_domxml.o wakeupd/domxml.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
+	    regress/fuzz/fuzz_domxml.o wakeupd/domxml.o $(COMMON_OBJS) \
+	    $(XML_LIBS)
+
+# libFuzzer builds compile the sources afresh: other flags, other code.
+regress/fuzz/fuzz_payload: regress/fuzz/fuzz_payload.c \
+    regress/fuzz/fuzz.h $(FUZZ_COMMON) $(COMMON_HDRS)
+	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ regress/fuzz/fuzz_payload.c \
+	    $(FUZZ_COMMON)
+regress/fuzz/fuzz_frame: regress/fuzz/fuzz_frame.c \
+    regress/fuzz/fuzz.h $(FUZZ_COMMON) $(COMMON_HDRS)
+	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ regress/fuzz/fuzz_frame.c \
+	    $(FUZZ_COMMON)
+regress/fuzz/fuzz_text: regress/fuzz/fuzz_text.c \
+    regress/fuzz/fuzz.h $(FUZZ_COMMON) $(COMMON_HDRS)
+	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ regress/fuzz/fuzz_text.c \
+	    $(FUZZ_COMMON)
+regress/fuzz/fuzz_domxml: regress/fuzz/fuzz_domxml.c \
+    regress/fuzz/fuzz.h wakeupd/domxml.c $(FUZZ_COMMON) $(COMMON_HDRS) \
+    $(WAKEUPD_HDRS)
+	$(FUZZCC) $(FUZZ_CFLAGS) $(XML_CFLAGS) -o $@ \
+	    regress/fuzz/fuzz_domxml.c wakeupd/domxml.c $(FUZZ_COMMON) \
+	    $(XML_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@sh regress/fuzz/run.sh $(FUZZTIME) $(FUZZ_NAMES)
+
+asan-test: deps
+	$(MAKE) clean
+	$(MAKE) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all
+	@sh regress/sanitize.sh sh regress/run.sh; rc=$$?; \
+	    $(MAKE) clean; exit $$rc
+
+# What make fuzz learnt, regress/fuzz/work, outlives clean.
+clean: fuzz-clean
+fuzz-clean:
+	rm -f $(FUZZ_BINS) $(FUZZ_REPLAY) $(FUZZ_OBJS)
+
+.PHONY: fuzz asan-test fuzz-clean
+
+# make bench: dependencies, a fresh build and the benchmark tools, then
+# the benchmarks, as root; see regress/perf/README for the method, the
+# knobs and the latest table.  Nothing in make test depends on them.
+PERF_PROGS=	regress/perf/pace regress/perf/timeit
+
+bench: deps
+	@$(MAKE) all $(PERF_PROGS)
+	@sh regress/perf/bench.sh
+
+regress/perf/pace: regress/perf/pace.o common/compat.o
+	$(CC) $(LDFLAGS) -o $@ regress/perf/pace.o common/compat.o \
+	    $(LIBNET_LIBS)
+regress/perf/timeit: regress/perf/timeit.o common/compat.o
+	$(CC) $(LDFLAGS) -o $@ regress/perf/timeit.o common/compat.o
+regress/perf/pace.o regress/perf/timeit.o: $(COMMON_HDRS)
+
+.PHONY: bench
