@@ -93,10 +93,13 @@ static void		 add_target(struct targets *, const uint8_t *);
 static void		 read_targets(const char *, struct targets *);
 static int		 ifa_ether(const struct ifaddrs *, uint8_t *);
 static void		 iface_lookup(const char *, struct iface *);
+static void		 set_destination(struct sender *, int, const char *);
 static void		 frame_build(struct sender *, const uint8_t *,
 			    const struct wol_pw *);
 static size_t		 frame_print(struct sender *);
 static size_t		 frame_write(struct sender *);
+static void		 run(struct sender *, const struct targets *,
+			    long long, long long);
 static void		 pause_ms(long long);
 
 __dead static void
@@ -274,6 +277,31 @@ iface_lookup(const char *name, struct iface *ifc)
 }
 
 /*
+ * The IP destination, given or the default, and the Ethernet
+ * destination that goes with it when the frame is not unicast.
+ */
+static void
+set_destination(struct sender *s, int proto, const char *daddr)
+{
+	s->proto = proto;
+	memset(s->edst, 0xff, sizeof(s->edst));
+	if (proto == WOL_PROTO_UDP6) {
+		if (inet_pton(AF_INET6, daddr != NULL ? daddr : "ff02::1",
+		    &s->dst6) != 1)
+			errx(1, "%s: invalid IPv6 address", daddr);
+		/* RFC 2464: multicast maps to 33:33 and the low 32 bits. */
+		if (IN6_IS_ADDR_MULTICAST(&s->dst6)) {
+			s->edst[0] = s->edst[1] = 0x33;
+			memcpy(s->edst + 2, s->dst6.s6_addr + 12, 4);
+		}
+	} else if (proto == WOL_PROTO_UDP4) {
+		if (inet_pton(AF_INET, daddr != NULL ? daddr :
+		    "255.255.255.255", &s->dst4) != 1)
+			errx(1, "%s: invalid IPv4 address", daddr);
+	}
+}
+
+/*
  * Build the frame for one target.  The first call creates the protocol
  * blocks; later calls pass their tags back so libnet rewrites them in
  * place, which keeps one context good for any number of targets.
@@ -361,6 +389,50 @@ frame_write(struct sender *s)
 	return (n);
 }
 
+/*
+ * Every target, count times over, interval milliseconds between the
+ * rounds (a dry run does not wait).  The first failed write ends it.
+ */
+static void
+run(struct sender *s, const struct targets *t, long long count,
+    long long interval)
+{
+	struct libnet_stats	 st;
+	char			 mstr[WOL_MAC_STRLEN], a[WOL_ADDR_STRLEN];
+	long long		 r;
+	size_t			 i, len;
+
+	if (s->verbose) {
+		if (s->proto == WOL_PROTO_UDP6)
+			inet_ntop(AF_INET6, &s->ifc.in6, a, sizeof(a));
+		else
+			inet_ntop(AF_INET, &s->ifc.in4, a, sizeof(a));
+		fprintf(stderr, "wakeup: %s: source %s%s%s, %zu target%s, "
+		    "%lld round%s\n", s->ifc.name,
+		    wol_mac_ntoa(s->ifc.mac, mstr, sizeof(mstr)),
+		    s->proto == WOL_PROTO_ETHER ? "" : " ",
+		    s->proto == WOL_PROTO_ETHER ? "" : a, t->n,
+		    t->n == 1 ? "" : "s", count, count == 1 ? "" : "s");
+	}
+
+	libnet_stats(s->l, &st);
+	s->errors = st.packet_errors;
+	for (r = 0; r < count; r++) {
+		if (r > 0 && !s->dryrun && interval > 0)
+			pause_ms(interval);
+		for (i = 0; i < t->n; i++) {
+			frame_build(s, t->mac[i], &s->pw);
+			len = s->dryrun ? frame_print(s) : frame_write(s);
+			if (s->verbose)
+				fprintf(stderr, "wakeup: %s: %s %s, %zu "
+				    "bytes\n", s->ifc.name,
+				    s->dryrun ? "built" : "sent",
+				    wol_mac_ntoa(t->mac[i], mstr, sizeof(mstr)),
+				    len);
+		}
+	}
+}
+
 static void
 pause_ms(long long ms)
 {
@@ -376,17 +448,12 @@ pause_ms(long long ms)
 int
 main(int argc, char *argv[])
 {
-	static const uint8_t	 bcast[WOL_ADDR_LEN] =
-	    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct sender		 s;
 	struct targets		 t;
-	struct libnet_stats	 st;
 	const char		*errstr, *file = NULL, *daddr = NULL;
 	char			 errbuf[LIBNET_ERRBUF_SIZE];
-	char			 mstr[WOL_MAC_STRLEN];
 	long long		 count = 1, interval = DEFAULT_INTERVAL;
-	long long		 r;
-	size_t			 i, len;
+	size_t			 i;
 	uint8_t			 mac[WOL_ADDR_LEN];
 	int			 ch, ip6 = 0, ether = 0, pflag = 0;
 
@@ -460,25 +527,8 @@ main(int argc, char *argv[])
 
 	if (ether && (ip6 || daddr != NULL || pflag))
 		errx(1, "-e cannot be used with -6, -d or -p");
-	memcpy(s.edst, bcast, sizeof(s.edst));
-	if (ether)
-		s.proto = WOL_PROTO_ETHER;
-	else if (ip6) {
-		s.proto = WOL_PROTO_UDP6;
-		if (inet_pton(AF_INET6, daddr != NULL ? daddr : "ff02::1",
-		    &s.dst6) != 1)
-			errx(1, "%s: invalid IPv6 address", daddr);
-		/* RFC 2464: multicast maps to 33:33 and the low 32 bits. */
-		if (IN6_IS_ADDR_MULTICAST(&s.dst6)) {
-			s.edst[0] = s.edst[1] = 0x33;
-			memcpy(s.edst + 2, s.dst6.s6_addr + 12, 4);
-		}
-	} else {
-		s.proto = WOL_PROTO_UDP4;
-		if (inet_pton(AF_INET, daddr != NULL ? daddr :
-		    "255.255.255.255", &s.dst4) != 1)
-			errx(1, "%s: invalid IPv4 address", daddr);
-	}
+	set_destination(&s, ether ? WOL_PROTO_ETHER : ip6 ? WOL_PROTO_UDP6 :
+	    WOL_PROTO_UDP4, daddr);
 
 	/* Every target is checked before anything is sent. */
 	if (file != NULL)
@@ -509,36 +559,7 @@ main(int argc, char *argv[])
 	if (pledge("stdio", NULL) == -1)
 		err(1, "pledge");
 
-	if (s.verbose) {
-		char	a[WOL_ADDR_STRLEN];
-
-		if (s.proto == WOL_PROTO_UDP6)
-			inet_ntop(AF_INET6, &s.ifc.in6, a, sizeof(a));
-		else
-			inet_ntop(AF_INET, &s.ifc.in4, a, sizeof(a));
-		fprintf(stderr, "wakeup: %s: source %s %s, %zu target%s, "
-		    "%lld round%s\n", s.ifc.name,
-		    wol_mac_ntoa(s.ifc.mac, mstr, sizeof(mstr)),
-		    s.proto == WOL_PROTO_ETHER ? "" : a, t.n,
-		    t.n == 1 ? "" : "s", count, count == 1 ? "" : "s");
-	}
-
-	libnet_stats(s.l, &st);
-	s.errors = st.packet_errors;
-	for (r = 0; r < count; r++) {
-		if (r > 0 && !s.dryrun && interval > 0)
-			pause_ms(interval);
-		for (i = 0; i < t.n; i++) {
-			frame_build(&s, t.mac[i], &s.pw);
-			len = s.dryrun ? frame_print(&s) : frame_write(&s);
-			if (s.verbose)
-				fprintf(stderr, "wakeup: %s: %s %s, %zu "
-				    "bytes\n", s.ifc.name,
-				    s.dryrun ? "built" : "sent",
-				    wol_mac_ntoa(t.mac[i], mstr, sizeof(mstr)),
-				    len);
-		}
-	}
+	run(&s, &t, count, interval);
 
 	/* Leave no password in libnet's blocks either: same length, zeros. */
 	if (s.pw.len != 0) {

@@ -81,6 +81,9 @@ for n in 1 5000 10000; do
 	"$WAKEUP" -n wa0 "$(sed -n ${n}p "$TMPD/bulk")" >"$TMPD/out/one$n.hex"
 done
 "$WAKEUP" -n -v -c 2 wa0 $T1 >/dev/null 2>"$TMPD/out/verbose.err"
+"$WAKEUP" -n -v -e wa0 $T1 00:11:22:33:44:55 >/dev/null \
+    2>"$TMPD/out/verbose-e.err"
+"$WAKEUP" -n -v -6 wa1 $T1 >/dev/null 2>"$TMPD/out/verbose-6.err"
 EOF
 
 names=$(cut -d'|' -f1 "$TMPD/cases")
@@ -215,3 +218,11 @@ check "verbose lines" test "$(cat "$O/verbose.err")" = \
 "wakeup: wa0: source 02:00:5e:10:00:0a 192.0.2.10, 1 target, 2 rounds
 wakeup: wa0: built $T1, 144 bytes
 wakeup: wa0: built $T1, 144 bytes"
+check "verbose lines, -e" test "$(cat "$O/verbose-e.err")" = \
+"wakeup: wa0: source 02:00:5e:10:00:0a, 2 targets, 1 round
+wakeup: wa0: built $T1, 116 bytes
+wakeup: wa0: built 00:11:22:33:44:55, 116 bytes"
+check "verbose lines, -6 without an address" \
+    test "$(cat "$O/verbose-6.err")" = \
+"wakeup: wa1: source 02:00:5e:10:00:0c ::, 1 target, 1 round
+wakeup: wa1: built $T1, 164 bytes"
