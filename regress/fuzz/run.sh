@@ -20,9 +20,9 @@
 #
 # Each target starts from its seed corpus, regress/fuzz/corpus/TARGET,
 # plus what earlier runs found, kept in regress/fuzz/work/TARGET (not
-# committed, kept across make clean; remove it to start afresh).  An input that crashes, leaks,
-# times out or breaks an invariant is written to
-# regress/fuzz/crashes/TARGET/, where make test replays it from then on:
+# committed, kept across make clean; remove it to start afresh).  An
+# input that crashes, leaks, times out or breaks an invariant is written
+# to regress/fuzz/crashes/TARGET/, where make test replays it from then on:
 # commit it with the fix.  Exits 1 if any target found something.
 
 cd "$(dirname "$0")/../.." || exit 1
