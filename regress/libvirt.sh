@@ -58,20 +58,23 @@ lv_name() {
 # A pid that names a live process (a zombie is not).
 lv_alive() {
 	[ -n "$1" ] || return 1
-	_s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	case $_s in
+	_lv_s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	case $_lv_s in
 	Z*|"")	return 1 ;;
 	esac
 	return 0
 }
 
-# Wait at most $2 tenths of a second for command $3... to succeed.
+# Wait at most $1 tenths of a second for command $2... to succeed.  The
+# clock bounds it too, for commands that are slow to fail.
 lv_poll() {
-	_lim=$1; shift
-	_i=0
+	_lv_lim=$1; shift
+	_lv_i=0
+	_lv_end=$(($(date +%s) + (_lv_lim + 9) / 10 + 1))
 	until "$@"; do
-		_i=$((_i + 1))
-		[ $_i -gt "$_lim" ] && return 1
+		_lv_i=$((_lv_i + 1))
+		[ $_lv_i -gt "$_lv_lim" ] && return 1
+		[ "$(date +%s)" -gt $_lv_end ] && return 1
 		sleep 0.1
 	done
 }
@@ -100,7 +103,7 @@ lv_kvm_fix() {
 }
 
 lv_connects() {
-	timeout 10 virsh -q -c "$LV_URI" uri >/dev/null 2>&1
+	timeout 5 virsh -q -c "$LV_URI" uri >/dev/null 2>&1
 }
 
 lv_hook() {
@@ -120,22 +123,30 @@ lv_start_virtlogd() {
 }
 
 lv_start_libvirtd() {
-	_old=$(lv_pidfile /run/libvirtd.pid)
+	_lv_old=$(lv_pidfile /run/libvirtd.pid)
+	_lv_r=
 	if [ -x "$LV_REAPER" ]; then
 		"$LV_REAPER" libvirtd -d </dev/null >/dev/null 2>&1 &
+		_lv_r=$!
 	else
 		libvirtd -d </dev/null >/dev/null 2>&1 || return 1
 	fi
 	lv_hook
 	# The socket appears before libvirtd answers; wait for both.
-	lv_poll 150 lv_new_libvirtd "$_old" || return 1
+	lv_poll 150 lv_new_libvirtd "$_lv_old" || return 1
 	LV_LIBVIRTD_PID=$(lv_pidfile /run/libvirtd.pid)
+	# Under our reaper, or it is someone else's that won the race.
+	if [ -n "$_lv_r" ] &&
+	    [ "$(ps -o ppid= -p "$LV_LIBVIRTD_PID" | tr -d ' ')" != "$_lv_r" ]
+	then
+		LV_LIBVIRTD_PID=
+	fi
 	lv_poll 150 lv_connects
 }
 
 lv_new_libvirtd() {
-	_p=$(lv_pidfile /run/libvirtd.pid)
-	[ -S "$LV_SOCK" ] && [ "$_p" != "$1" ] && lv_alive "$_p"
+	_lv_p=$(lv_pidfile /run/libvirtd.pid)
+	[ -S "$LV_SOCK" ] && [ "$_lv_p" != "$1" ] && lv_alive "$_lv_p"
 }
 
 lv_start() {
@@ -161,14 +172,14 @@ lv_restart() {
 		lv_poll 150 lv_connects
 		return
 	fi
-	_p=${LV_LIBVIRTD_PID:-$(lv_pidfile /run/libvirtd.pid)}
-	_ours=$LV_LIBVIRTD_PID
-	lv_kill "$_p" || return 1
+	_lv_p=${LV_LIBVIRTD_PID:-$(lv_pidfile /run/libvirtd.pid)}
+	_lv_ours=$LV_LIBVIRTD_PID
+	lv_kill "$_lv_p" || return 1
 	LV_LIBVIRTD_PID=
 	lv_poll 50 lv_no_sock
 	lv_start_libvirtd || return 1
 	# One that was there before we came stays when we go.
-	[ -n "$_ours" ] || LV_LIBVIRTD_PID=
+	[ -n "$_lv_ours" ] || LV_LIBVIRTD_PID=
 	return 0
 }
 
@@ -191,26 +202,26 @@ lv_stop() {
 # Domains left by a test run that was killed before its cleanup: the
 # prefix names a pid that no longer runs.
 lv_sweep() {
-	lv_virsh list --all --name 2>/dev/null | while read -r _d; do
-		case $_d in
+	lv_virsh list --all --name 2>/dev/null | while read -r _lv_d; do
+		case $_lv_d in
 		wut-[0-9]*-*) ;;
 		*) continue ;;
 		esac
-		_p=${_d#wut-}
-		_p=${_p%%-*}
-		case $_p in
+		_lv_p=${_lv_d#wut-}
+		_lv_p=${_lv_p%%-*}
+		case $_lv_p in
 		*[!0-9]*|"") continue ;;
 		esac
-		lv_alive "$_p" && continue
-		lv_virsh destroy "$_d" >/dev/null 2>&1
-		lv_virsh undefine --managed-save "$_d" >/dev/null 2>&1
+		lv_alive "$_lv_p" && continue
+		lv_virsh destroy "$_lv_d" >/dev/null 2>&1
+		lv_virsh undefine --managed-save "$_lv_d" >/dev/null 2>&1
 	done
 }
 
 lv_undefine_all() {
-	for _d in $LV_DOMS; do
-		lv_virsh destroy "$_d" >/dev/null 2>&1
-		lv_virsh undefine --managed-save "$_d" >/dev/null 2>&1
+	for _lv_d in $LV_DOMS; do
+		lv_virsh destroy "$_lv_d" >/dev/null 2>&1
+		lv_virsh undefine --managed-save "$_lv_d" >/dev/null 2>&1
 	done
 	LV_DOMS=
 }
@@ -226,10 +237,10 @@ lv_hook_doms() {
 }
 
 lv_ifxml() {
-	for _m; do
+	for _lv_m; do
 		cat <<EOF
     <interface type='user'>
-      <mac address='$_m'/>
+      <mac address='$_lv_m'/>
       <model type='e1000'/>
       <link state='down'/>
     </interface>
@@ -238,11 +249,11 @@ EOF
 }
 
 lv_define() {
-	_n=$LV_PFX$1; shift
+	_lv_n=$LV_PFX$1; shift
 	[ $# -ge 1 ] || return 1
-	cat >"$TMPD/$_n.xml" <<EOF
+	cat >"$TMPD/$_lv_n.xml" <<EOF
 <domain type='qemu'>
-  <name>$_n</name>
+  <name>$_lv_n</name>
   <description>wakeup regress: throwaway, removed by the test</description>
   <memory unit='MiB'>32</memory>
   <vcpu>1</vcpu>
@@ -258,8 +269,8 @@ $(lv_ifxml "$@")
   </devices>
 </domain>
 EOF
-	lv_hook_doms "$_n"
-	lv_virsh define "$TMPD/$_n.xml" >/dev/null
+	lv_hook_doms "$_lv_n"
+	lv_virsh define "$TMPD/$_lv_n.xml" >/dev/null
 }
 
 lv_undefine() {
@@ -297,15 +308,17 @@ lv_has_managedsave() {
 	    grep -q '^Managed save: *yes'
 }
 
-# Back to plainly shut off, whatever the state.
+# Back to plainly shut off, whatever the state: destroyed, and without
+# a managed save image ("shut off (saved)").
 lv_destroy() {
-	case $(lv_state "$1") in
-	"shut off"|"") ;;
-	*) lv_virsh destroy "$LV_PFX$1" >/dev/null 2>&1 ;;
+	case $(lv_virsh domstate --reason "$LV_PFX$1" 2>/dev/null) in
+	"shut off (saved)")
+		lv_virsh managedsave-remove "$LV_PFX$1" >/dev/null 2>&1 ;;
+	"shut off"*|"")
+		;;
+	*)
+		lv_virsh destroy "$LV_PFX$1" >/dev/null 2>&1 ;;
 	esac
-	if lv_has_managedsave "$1"; then
-		lv_virsh managedsave-remove "$LV_PFX$1" >/dev/null 2>&1
-	fi
 	lv_wait_state "$1" "shut off"
 }
 
