@@ -125,8 +125,9 @@ clean:
 #                   and runs each for FUZZTIME seconds on its seed
 #                   corpus; a crash is saved in regress/fuzz/crashes/.
 #   make asan-test  rebuilds everything with ASan and UBSan (clang),
-#                   runs the whole regress, then cleans again so that
-#                   the next build is a normal one.
+#                   runs the whole regress (or the tests named in
+#                   ASAN_TESTS), then cleans again so that the next
+#                   build is a normal one.
 #
 # The replay drivers regress/fuzz/replay_* are part of all: they feed
 # every corpus and crash file to each target without libFuzzer, with
@@ -143,6 +144,7 @@ FUZZ_OBJS=	regress/fuzz/replay.o regress/fuzz/fuzz_payload.o \
 FUZZ_COMMON=	common/wol.c common/frame.c common/compat.c
 FUZZCC?=	clang
 FUZZTIME?=	60
+ASAN_TESTS?=
 FUZZ_CFLAGS=	-g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$(WARNFLAGS) $(ALL_CPPFLAGS)
@@ -200,7 +202,7 @@ fuzz: $(FUZZ_BINS)
 asan-test: deps
 	$(MAKE) clean
 	$(MAKE) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all
-	@sh regress/sanitize.sh sh regress/run.sh; rc=$$?; \
+	@sh regress/sanitize.sh sh regress/run.sh $(ASAN_TESTS); rc=$$?; \
 	    $(MAKE) clean; exit $$rc
 
 # What make fuzz learnt, regress/fuzz/work, outlives clean.
