@@ -84,8 +84,13 @@ demo: deps
 	@$(MAKE) all
 	@sh regress/demo.sh
 
+# Cross references between our pages resolve through a manual tree.
 lint:
-	mandoc -Tlint -Wwarning wakeup/wakeup.8 wakeupd/wakeupd.8
+	rm -rf .lintman && mkdir -p .lintman/man8 && \
+	    cp wakeup/wakeup.8 wakeupd/wakeupd.8 .lintman/man8/ && \
+	    MANPATH=$$(pwd)/.lintman:/usr/share/man mandoc -Tlint -Wstyle \
+	    wakeup/wakeup.8 wakeupd/wakeupd.8; rc=$$?; rm -rf .lintman; \
+	    exit $$rc
 
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \

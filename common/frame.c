@@ -205,6 +205,10 @@ wol_frame_parse(const uint8_t *buf, size_t len, struct wol_frame *f,
 	c.off = ETHER_HDR_LEN;
 	c.end = len;
 
+	if (type == ETHERTYPE_QINQ) {
+		*reason = "802.1ad service tag";
+		return (-1);
+	}
 	if (type == ETHERTYPE_VLAN) {
 		if (len - c.off < VLAN_HDR_LEN) {
 			*reason = "truncated 802.1Q tag";

@@ -89,7 +89,10 @@ ns_cleanup() {
 cap_start() {
 	_f=$1; _cnt=$2; shift 2
 	rm -f "$_f" "$_f.err"
-	ip netns exec "$NSB" tcpdump -i wb0 -n -U --immediate-mode \
+	# A small snap length and a big buffer: in immediate mode tcpdump's
+	# ring holds only a few full-size frames and bursts would be lost.
+	ip netns exec "$NSB" tcpdump -i wb0 -n -U --immediate-mode -s 256 \
+	    -B 16384 \
 	    -c "$_cnt" -w "$_f" "$@" 2>"$_f.err" &
 	CAP_PID=$!
 	_i=0
@@ -119,6 +122,11 @@ cap_stop() {
 	sleep 0.3
 	kill -INT "$CAP_PID" 2>/dev/null
 	wait "$CAP_PID" 2>/dev/null
+}
+
+# tshark as any user: tshark 4.0 crashes when $HOME is unreadable.
+tsh() {
+	HOME=$TMPD XDG_CONFIG_HOME=$TMPD tshark "$@"
 }
 
 cap_hex() {

@@ -25,17 +25,17 @@ for t in $tests; do
 	esac
 	rc=$?
 	cat "$out"
-	if [ $rc -ne 0 ] && ! grep -q '^FAIL: ' "$out"; then
+	if [ $rc -ne 0 ] && ! grep -aq '^FAIL: ' "$out"; then
 		echo "FAIL: $t: exited $rc without reporting a failure"
 	fi
 done | tee "$out.all"
 
-passed=$(grep -c '^PASS: ' "$out.all")
-failed=$(grep -c '^FAIL: ' "$out.all")
-skipped=$(grep -c '^SKIP: ' "$out.all")
+passed=$(grep -ac '^PASS: ' "$out.all")
+failed=$(grep -ac '^FAIL: ' "$out.all")
+skipped=$(grep -ac '^SKIP: ' "$out.all")
 if [ "$failed" -gt 0 ]; then
 	echo "== failures"
-	grep '^FAIL: ' "$out.all"
+	grep -a '^FAIL: ' "$out.all"
 fi
 rm -f "$out.all"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -85,6 +85,7 @@ static const struct sock_filter filter[] = {
 	SC_ALLOW(__NR_sendto),
 	SC_ALLOW(__NR_sendmsg),
 	SC_ALLOW(__NR_getsockopt),
+	SC_ALLOW(__NR_getsockname),
 	SC_ALLOW_ARG1(__NR_ioctl, SIOCGIFFLAGS),
 	/* Memory, time, stdio and syslog housekeeping. */
 	SC_ALLOW(__NR_brk),
@@ -102,6 +103,13 @@ static const struct sock_filter filter[] = {
 	SC_ALLOW(__NR_rt_sigprocmask),
 	SC_ALLOW(__NR_exit),
 	SC_ALLOW(__NR_exit_group),
+	/*
+	 * When an interface goes down, libpcap asks if_indextoname(3)
+	 * whether it still exists, and that opens a socket: refuse it
+	 * without killing us; libpcap then waits for the interface.
+	 */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 };
 

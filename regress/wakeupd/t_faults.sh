@@ -1,0 +1,205 @@
+#!/bin/sh
+# System tier, as root, with a real libvirtd: the faults a real host has.
+# libvirtd killed and started again; the capture interface set down and
+# up (wakeupd carries on), deleted (wakeupd exits, saying why, for the
+# service manager to restart it); either process killed; a domain
+# undefined under a packet; SIGTERM during a wake; and floods of junk and
+# of magic packets for unknown addresses.
+
+. "$TOP/regress/lib.sh"
+. "$TOP/regress/libvirt.sh"
+. "$TOP/regress/wakeupd/wdlib.sh"
+
+needroot "faults: setup" "faults: libvirtd killed" \
+    "faults: interface down and up" "faults: interface deleted" \
+    "faults: child killed" "faults: parent killed" \
+    "faults: domain undefined under a packet" "faults: SIGTERM during a wake" \
+    "faults: junk flood" "faults: unknown-MAC flood"
+
+P1=$(printf %02x $(($$ / 256 % 256)))
+P2=$(printf %02x $(($$ % 256)))
+mac() {
+	printf '52:54:%s:%s:%02x:01' "$P1" "$P2" "$1"
+}
+M1=$(mac 1) M2=$(mac 2)
+
+child() {
+	pgrep -P "$WPID" | head -1
+}
+
+# wakes NAME DOM MAC: a packet from wa0 wakes DOM within 10 s; DOM is
+# shut off again afterwards.
+wakes() {
+	_n0=$(nlines)
+	insa "$WAKEUP" wa0 "$3" >/dev/null 2>&1
+	if waitline "$_n0" "wake $(lv_name "$2") .*: start: ok" &&
+	    lv_wait_state "$2" running 10; then
+		lv_destroy "$2"
+		return 0
+	fi
+	fail "$1" "not woken: $(logtail)"
+	lv_destroy "$2"
+	return 1
+}
+
+# Resident set of wakeupd's processes, in KiB.
+rss() {
+	_s=0
+	for _p in "$WPID" $(child); do
+		_k=$(awk '/^VmRSS:/ { print $2 }' /proc/"$_p"/status 2>/dev/null)
+		_s=$((_s + ${_k:-0}))
+	done
+	echo $_s
+}
+
+ns_setup || { fail "faults: setup" "namespaces"; exit 1; }
+lv_start || { fail "faults: setup" "libvirtd"; exit 1; }
+lv_define a "$M1" && lv_define b "$M2" ||
+    { fail "faults: setup" "define"; exit 1; }
+at_cleanup wd_stop
+wd_start -w 0 -c $LV_URI || { fail "faults: setup" "wakeupd: $(logtail)"; exit 1; }
+pass "faults: setup"
+
+# libvirtd dies (SIGKILL when it is ours) and comes back: wakeupd stays
+# and the next wake works once it has reconnected.
+if [ -n "$LV_LIBVIRTD_PID" ]; then
+	kill -9 "$LV_LIBVIRTD_PID"
+	lv_poll 50 lv_gone "$LV_LIBVIRTD_PID"
+	LV_LIBVIRTD_PID=
+	rm -f "$LV_SOCK"
+	lv_start_libvirtd
+else
+	lv_restart
+fi
+n0=$(nlines)
+if ! kill -0 "$WPID" 2>/dev/null; then
+	fail "faults: libvirtd killed" "wakeupd died: $(logtail)"
+elif ! waitline "$n0" "connected" 40; then
+	fail "faults: libvirtd killed" "no reconnection: $(logtail)"
+else
+	wakes "faults: libvirtd killed" a "$M1" && pass "faults: libvirtd killed"
+fi
+
+# Down and up: libpcap waits for the interface; wakeupd carries on.
+ip -n "$NSB" link set wb0 down
+sleep 0.5
+ip -n "$NSB" link set wb0 up
+sleep 0.5
+if kill -0 "$WPID" 2>/dev/null; then
+	wakes "faults: interface down and up" b "$M2" &&
+	    pass "faults: interface down and up"
+else
+	fail "faults: interface down and up" "wakeupd exited: $(logtail)"
+fi
+
+# A packet for a domain that is undefined on its way: no action, no
+# crash, and the next wake of another domain works.
+# (Either wakeupd has seen the undefine event when the packet comes, or
+# its lookup of the domain fails: both must end in no action.)
+lv_undefine a
+insa "$WAKEUP" -c 3 -i 50 wa0 "$M1" >/dev/null 2>&1
+sleep 0.5
+if ! kill -0 "$WPID" 2>/dev/null; then
+	fail "faults: domain undefined under a packet" "wakeupd died: $(logtail)"
+elif lv_virsh dominfo "$(lv_name a)" >/dev/null 2>&1; then
+	fail "faults: domain undefined under a packet" "domain came back"
+else
+	wakes "faults: domain undefined under a packet" b "$M2" &&
+	    pass "faults: domain undefined under a packet"
+fi
+lv_define a "$M1"
+
+# Floods: 100,000 junk frames, then 100,000 magic packets for an address
+# no domain has.  wakeupd must live, its memory stay flat, and the parent
+# must make no libvirt call for them: strace counts what it writes to its
+# libvirt connections (its unix stream sockets).
+sleep 0.5
+r0=$(rss)
+lvfds=
+for f in /proc/"$WPID"/fd/*; do
+	i=$(readlink "$f" | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+	[ -n "$i" ] || continue
+	awk -v i="$i" 'NR > 1 && $7 == i && $5 == "0001" { f = 1 }
+	    END { exit !f }' /proc/"$WPID"/net/unix && lvfds="$lvfds ${f##*/}"
+done
+echo "# the parent's libvirt sockets: fd$lvfds"
+strace -f -qq -e trace=write,writev,sendmsg,sendto -p "$WPID" \
+    -o "$TMPD/strace.out" 2>/dev/null &
+STRACE=$!
+sleep 1
+sendhex 100000 "$(frame -m junk udp4 "$M2")" || true
+if kill -0 "$WPID" 2>/dev/null; then
+	pass "faults: junk flood"
+else
+	fail "faults: junk flood" "wakeupd died: $(logtail)"
+fi
+sendhex 100000 "$(frame udp4 52:54:00:de:ad:01)" || true
+sleep 1
+kill "$STRACE" 2>/dev/null
+wait "$STRACE" 2>/dev/null
+r1=$(rss)
+nw=0
+for fd in $lvfds; do
+	n=$(grep -aEc "^[0-9]+ +(write|writev|sendmsg|sendto)\($fd," \
+	    "$TMPD/strace.out")
+	nw=$((nw + n))
+done
+echo "# rss before $r0 KiB, after $r1 KiB; writes to libvirt during the floods: $nw"
+if ! kill -0 "$WPID" 2>/dev/null; then
+	fail "faults: unknown-MAC flood" "wakeupd died: $(logtail)"
+elif [ "$r1" -gt $((r0 + 1024)) ]; then
+	fail "faults: unknown-MAC flood" "rss grew from $r0 to $r1 KiB"
+elif [ -z "$lvfds" ] || [ "$nw" -gt 4 ]; then
+	fail "faults: unknown-MAC flood" "$nw writes to libvirt"
+else
+	pass "faults: unknown-MAC flood"
+fi
+
+# SIGTERM right behind a packet: exit 0, the child gone with it.
+C=$(child)
+insa "$WAKEUP" wa0 "$M1" >/dev/null 2>&1
+kill "$WPID"
+lv_poll 100 lv_gone "$WPID"
+wait "$WPID"
+rc=$?
+WPID=
+if [ $rc -ne 0 ]; then
+	fail "faults: SIGTERM during a wake" "exit $rc"
+elif ! lv_poll 20 lv_gone "$C"; then
+	fail "faults: SIGTERM during a wake" "child $C left behind"
+else
+	pass "faults: SIGTERM during a wake"
+fi
+lv_destroy a
+
+# The child killed: the parent exits, saying so.
+wd_start -w 0 -c $LV_URI || { fail "faults: child killed" "start"; exit 1; }
+kill -9 "$(child)"
+if lv_poll 50 lv_gone "$WPID" && wait "$WPID"; [ $? -eq 1 ] &&
+    grep -q "capture process killed by signal 9, exiting" "$LOG"; then
+	pass "faults: child killed"
+else
+	fail "faults: child killed" "$(logtail)"
+fi
+WPID=
+
+# The parent killed: the child sees its socket close and exits.
+wd_start -w 0 -c $LV_URI || { fail "faults: parent killed" "start"; exit 1; }
+C=$(child)
+kill -9 "$WPID"
+wait "$WPID" 2>/dev/null
+WPID=
+lv_poll 30 lv_gone "$C" && pass "faults: parent killed" ||
+    { fail "faults: parent killed" "child $C still running"; kill "$C"; }
+
+# Deleted: libpcap reports it, and wakeupd exits 1 with that reason.
+wd_start -w 0 -c $LV_URI || { fail "faults: interface deleted" "start"; exit 1; }
+ip -n "$NSB" link del wb0
+if lv_poll 50 lv_gone "$WPID" && wait "$WPID"; [ $? -eq 1 ] &&
+    grep -q "wb0: capture failed: The interface disappeared" "$LOG" &&
+    grep -q "capture process exited with status 1, exiting" "$LOG"; then
+	pass "faults: interface deleted"
+else
+	fail "faults: interface deleted" "$(logtail)"
+fi
+WPID=
