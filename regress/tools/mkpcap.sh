@@ -29,7 +29,7 @@ shift
 command -v text2pcap >/dev/null 2>&1 ||
     { echo "mkpcap.sh: text2pcap not found" >&2; exit 1; }
 txt=$(mktemp /tmp/mkpcap.XXXXXX) || exit 1
-trap 'rm -f "$txt"' EXIT
+trap 'rm -f "$txt" "$txt.err"' EXIT
 
 # text2pcap reads od -Ax -tx1 style dumps; a frame starts at offset 0.
 for h; do
@@ -48,4 +48,10 @@ for h; do
 		}
 	}' || exit 1
 done >"$txt"
-text2pcap -q "$txt" "$out" || exit 1
+# text2pcap says more than -q promises; show it only when it fails.
+if ! text2pcap -q "$txt" "$out" >"$txt.err" 2>&1; then
+	cat "$txt.err" >&2
+	rm -f "$txt.err"
+	exit 1
+fi
+rm -f "$txt.err"
