@@ -1,10 +1,15 @@
 # libvirtd and tiny qemu domains for the system tests and the demo.
 # Sourced after regress/lib.sh; uses its at_cleanup hook and $TMPD.
+# Shell variables of its own begin with LV_ or _lv_.
 #
-# lv_start	use the running libvirtd (qemu:///system), or start virtlogd
-#		and libvirtd when none runs and stop them at cleanup
-# lv_restart	stop libvirtd (ours by preference) and start it again
-# lv_stop	stop what lv_start started; nothing else
+# lv_start	use the libvirtd that answers on qemu:///system, or start
+#		virtlogd and libvirtd and stop them (by pid) at cleanup;
+#		$LV_LIBVIRTD_PID is set only when it is ours.  Also removes
+#		domains left by test runs that were killed (lv_sweep).
+# lv_restart	stop libvirtd (ours by preference; else the one running,
+#		or systemctl restart under systemd) and start it again; one
+#		that ran before us stays running at the end
+# lv_stop	undefine our domains, stop what lv_start started
 #
 # lv_define NAME MAC [MAC ...]
 #		define domain $LV_PFX$NAME: TCG, 32 MiB, one vcpu, no disk,
@@ -18,6 +23,7 @@
 # lv_start_dom, lv_pause, lv_managedsave, lv_destroy NAME
 #		the actions, each waited for; lv_destroy also drops a
 #		managed save image, so the domain is plainly shut off
+# lv_has_managedsave NAME, lv_undefine NAME
 # lv_testdrv_file PATH NAME MAC
 #		write a test driver node file with one shut-off domain
 #		$LV_PFX$NAME; its URI is test://PATH
@@ -270,7 +276,8 @@ $(lv_ifxml "$@")
 </domain>
 EOF
 	lv_hook_doms "$_lv_n"
-	lv_virsh define "$TMPD/$_lv_n.xml" >/dev/null
+	# The first define after libvirtd starts may probe qemu: more time.
+	timeout 120 virsh -q -c "$LV_URI" define "$TMPD/$_lv_n.xml" >/dev/null
 }
 
 lv_undefine() {
