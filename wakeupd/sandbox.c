@@ -100,6 +100,8 @@ static const struct sock_filter filter[] = {
 	SC_ALLOW(__NR_gettimeofday),
 	SC_ALLOW(__NR_getpid),
 	SC_ALLOW(__NR_rt_sigreturn),
+	/* poll(2) resumed after a stop (SIGSTOP, SIGCONT, a debugger). */
+	SC_ALLOW(__NR_restart_syscall),
 	SC_ALLOW(__NR_rt_sigprocmask),
 	SC_ALLOW(__NR_exit),
 	SC_ALLOW(__NR_exit_group),

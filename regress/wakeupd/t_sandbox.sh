@@ -2,7 +2,8 @@
 # The capture process's sandbox, on the running daemon: its user, its
 # root directory and its descriptors (capture sockets and the socketpair,
 # no libvirt connection); and that opening a file or a socket kills it
-# (seccomp, injected with gdb), after which the parent exits too.
+# (seccomp, injected with gdb), after which the parent exits too;
+# socket(2) is refused without killing it.
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
@@ -11,11 +12,30 @@
 needroot "sandbox: setup" "sandbox: unprivileged user" "sandbox: chroot" \
     "sandbox: seccomp on" "sandbox: descriptors" \
     "sandbox: parent holds libvirt" "sandbox: open kills it" \
-    "sandbox: socket kills it"
+    "sandbox: connect kills it" "sandbox: socket refused"
 
 # The child of the running wakeupd.
 child() {
 	pgrep -P "$WPID" | head -1
+}
+
+# gdb makes the child call socket(2): it must fail (EACCES: refused
+# rather than fatal, because libpcap's if_indextoname(3) opens one when
+# an interface goes down) and the child must carry on.
+refuse_socket() {
+	wd_start -c $LV_URI || { fail "$1" "wakeupd: $(logtail)"; return; }
+	_c=$(child)
+	timeout 20 gdb -p "$_c" -batch -nx -ex 'call (long)socket(2, 2, 0)' \
+	    >"$TMPD/gdb.out" 2>&1
+	sleep 0.2
+	if ! grep -q '^\$1 = -1$' "$TMPD/gdb.out"; then
+		fail "$1" "socket() did not fail: $(grep '^\$1' "$TMPD/gdb.out")"
+	elif ! kill -0 "$_c" 2>/dev/null || ! kill -0 "$WPID" 2>/dev/null; then
+		fail "$1" "wakeupd died: $(logtail)"
+	else
+		pass "$1"
+	fi
+	wd_stop
 }
 
 # A socket descriptor's inode, for each socket descriptor of pid $1.
@@ -127,4 +147,5 @@ done
 wd_stop
 
 inject "sandbox: open kills it" 'open("/etc/passwd", 0)'
-inject "sandbox: socket kills it" 'socket(2, 2, 0)'
+inject "sandbox: connect kills it" 'connect(0, 0, 0)'
+refuse_socket "sandbox: socket refused"
