@@ -147,5 +147,5 @@ done
 wd_stop
 
 inject "sandbox: open kills it" 'open("/etc/passwd", 0)'
-inject "sandbox: connect kills it" 'connect(0, 0, 0)'
+inject "sandbox: connect kills it" '((long (*)(int, void *, int))connect)(0, 0, 0)'
 refuse_socket "sandbox: socket refused"
