@@ -19,6 +19,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 export TOP
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
+# Output into a closed pipe (make demo | head) must clean up too.
+trap 'exit 1' PIPE
 
 MAC=52:54:00:de:$(printf '%02x:%02x' $(($$ / 256 % 256)) $(($$ % 256)))
 DOM=$(lv_name demo)
