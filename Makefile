@@ -121,7 +121,27 @@ clean:
 	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
 	    $(WAKEUPD_OBJS) regress/common/*.o
 
-.PHONY: all deps test demo lint install clean
+# Test tools: sendframe writes any frame out an interface (the system
+# tests' crafted frames); reaper runs a libvirtd the tests start as a
+# child subreaper, so that a destroyed qemu is reaped at once (see
+# regress/libvirt.sh).
+TOOL_PROGS=	regress/tools/sendframe regress/tools/reaper
+TOOL_OBJS=	regress/tools/sendframe.o regress/tools/reaper.o
+
+all: $(TOOL_PROGS)
+
+regress/tools/sendframe: regress/tools/sendframe.o common/compat.o
+	$(CC) $(LDFLAGS) -o $@ regress/tools/sendframe.o common/compat.o \
+	    $(LIBNET_LIBS)
+regress/tools/reaper: regress/tools/reaper.o
+	$(CC) $(LDFLAGS) -o $@ regress/tools/reaper.o
+$(TOOL_OBJS): $(COMMON_HDRS)
+
+clean: tools-clean
+tools-clean:
+	rm -f $(TOOL_PROGS) $(TOOL_OBJS)
+
+.PHONY: all deps test demo lint install clean tools-clean
 
 # ---------------------------------------------------------------------
 # Hardening: fuzz targets and their replay, sanitizer builds.

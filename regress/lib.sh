@@ -49,14 +49,14 @@ at_cleanup() {
 
 cleanup() {
 	_rc=$?
-	trap - EXIT INT TERM HUP
+	trap - EXIT INT TERM HUP PIPE
 	[ -n "$CLEANUP_HOOKS" ] && eval "$CLEANUP_HOOKS" >/dev/null 2>&1
 	ns_cleanup
 	rm -rf "$TMPD"
 	exit $_rc
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 ns_setup() {
 	NSA=wut-a-$$

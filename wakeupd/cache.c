@@ -109,16 +109,8 @@ ent_free(struct cache_ent *e)
 void
 cache_remove_domain(struct virt_conn *conn, const unsigned char *uuid)
 {
-	struct cache_ent	*e, *next;
-	size_t			 i;
-
-	for (i = 0; i < CACHE_BUCKETS; i++)
-		for (e = LIST_FIRST(&buckets[i]); e != NULL; e = next) {
-			next = LIST_NEXT(e, entry);
-			if (e->conn == conn &&
-			    memcmp(e->uuid, uuid, sizeof(e->uuid)) == 0)
-				ent_free(e);
-		}
+	cache_mark_domain(conn, uuid);
+	cache_sweep_domain(conn, uuid);
 }
 
 /*

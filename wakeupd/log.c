@@ -34,6 +34,7 @@ static int		 verbose;
 static const char	*procname = "wakeupd";
 
 static void	 vlog(int, const char *, va_list);
+static void	 vlog_err(int, const char *, int, const char *, va_list);
 static void	 logit(int, const char *, ...)
 		    __attribute__((__format__ (printf, 2, 3)));
 
@@ -88,17 +89,29 @@ logit(int pri, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Format, add strerror(errnum) when it is not 0, and log. */
+static void
+vlog_err(int pri, const char *prefix, int errnum, const char *fmt,
+    va_list ap)
+{
+	char	 buf[1024];
+
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (errnum != 0)
+		logit(pri, "%s%s: %s", prefix, buf, strerror(errnum));
+	else
+		logit(pri, "%s%s", prefix, buf);
+}
+
 void
 log_warn(const char *fmt, ...)
 {
-	char	 buf[1024];
 	va_list	 ap;
 	int	 saved = errno;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	vlog_err(LOG_ERR, "", saved, fmt, ap);
 	va_end(ap);
-	logit(LOG_ERR, "%s: %s", buf, strerror(saved));
 	errno = saved;
 }
 
@@ -137,26 +150,22 @@ log_debug(const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	char	 buf[1024];
 	va_list	 ap;
 	int	 saved = errno;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	vlog_err(LOG_CRIT, "fatal: ", saved, fmt, ap);
 	va_end(ap);
-	logit(LOG_CRIT, "fatal: %s: %s", buf, strerror(saved));
 	exit(1);
 }
 
 void
 fatalx(const char *fmt, ...)
 {
-	char	 buf[1024];
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	vlog_err(LOG_CRIT, "fatal: ", 0, fmt, ap);
 	va_end(ap);
-	logit(LOG_CRIT, "fatal: %s", buf);
 	exit(1);
 }

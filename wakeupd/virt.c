@@ -51,15 +51,13 @@
 #define REFUSE_PERIOD	60	/* seconds */
 #define KEEPALIVE_IVL	5
 #define KEEPALIVE_CNT	3
+#define NEVENTS		4	/* see events[] */
 
 struct virt_conn {
 	TAILQ_ENTRY(virt_conn)	 entry;
 	const char		*uri;		/* NULL: libvirt's default */
 	virConnectPtr		 conn;
-	int			 cb_lifecycle;
-	int			 cb_devadd;
-	int			 cb_devdel;
-	int			 cb_meta;
+	int			 cb[NEVENTS];	/* event callback ids, or -1 */
 	int			 timer;		/* reconnect, -1 if none */
 	int			 backoff;
 };
@@ -99,6 +97,26 @@ static void	 signal_handler(int);
 static void	 quiet_error(void *, virErrorPtr);
 static const char *state_name(int);
 static const char *sender_text(const struct wake_msg *, char *, size_t);
+
+/*
+ * What keeps the cache current without listing: domains defined,
+ * undefined, started and stopped, NICs added and removed, and the
+ * metadata where the policy lives.
+ */
+static const struct {
+	int				 id;
+	virConnectDomainEventGenericCallback cb;
+	const char			*what;
+} events[NEVENTS] = {
+	{ VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+	    VIR_DOMAIN_EVENT_CALLBACK(lifecycle_cb), "lifecycle" },
+	{ VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+	    VIR_DOMAIN_EVENT_CALLBACK(device_cb), "device-added" },
+	{ VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+	    VIR_DOMAIN_EVENT_CALLBACK(device_cb), "device-removed" },
+	{ VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+	    VIR_DOMAIN_EVENT_CALLBACK(metadata_cb), "metadata-change" },
+};
 
 static const char *
 conn_name(struct virt_conn *c)
@@ -142,6 +160,8 @@ state_name(int state)
 static int
 conn_open(struct virt_conn *c)
 {
+	int	 i;
+
 	c->conn = virConnectOpen(c->uri);
 	if (c->conn == NULL) {
 		log_warnx("%s: %s", conn_name(c), last_error());
@@ -154,21 +174,13 @@ conn_open(struct virt_conn *c)
 	    == -1)
 		log_debug("%s: close callback: %s", conn_name(c),
 		    last_error());
-	c->cb_lifecycle = virConnectDomainEventRegisterAny(c->conn, NULL,
-	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(lifecycle_cb), c, NULL);
-	c->cb_devadd = virConnectDomainEventRegisterAny(c->conn, NULL,
-	    VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
-	    VIR_DOMAIN_EVENT_CALLBACK(device_cb), c, NULL);
-	c->cb_devdel = virConnectDomainEventRegisterAny(c->conn, NULL,
-	    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-	    VIR_DOMAIN_EVENT_CALLBACK(device_cb), c, NULL);
-	c->cb_meta = virConnectDomainEventRegisterAny(c->conn, NULL,
-	    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
-	    VIR_DOMAIN_EVENT_CALLBACK(metadata_cb), c, NULL);
-	if (c->cb_lifecycle == -1)
-		log_warnx("%s: no lifecycle events (%s); domains defined "
-		    "later are not seen", conn_name(c), last_error());
+	for (i = 0; i < NEVENTS; i++) {
+		c->cb[i] = virConnectDomainEventRegisterAny(c->conn, NULL,
+		    events[i].id, events[i].cb, c, NULL);
+		if (c->cb[i] == -1)
+			log_warnx("%s: no %s events (%s)", conn_name(c),
+			    events[i].what, last_error());
+	}
 	if (conn_build(c) == -1) {
 		conn_close(c);
 		return (-1);
@@ -180,18 +192,16 @@ conn_open(struct virt_conn *c)
 static void
 conn_close(struct virt_conn *c)
 {
+	int	 i;
+
 	cache_remove_conn(c);
 	if (c->conn == NULL)
 		return;
-	if (c->cb_lifecycle != -1)
-		virConnectDomainEventDeregisterAny(c->conn, c->cb_lifecycle);
-	if (c->cb_devadd != -1)
-		virConnectDomainEventDeregisterAny(c->conn, c->cb_devadd);
-	if (c->cb_devdel != -1)
-		virConnectDomainEventDeregisterAny(c->conn, c->cb_devdel);
-	if (c->cb_meta != -1)
-		virConnectDomainEventDeregisterAny(c->conn, c->cb_meta);
-	c->cb_lifecycle = c->cb_devadd = c->cb_devdel = c->cb_meta = -1;
+	for (i = 0; i < NEVENTS; i++) {
+		if (c->cb[i] != -1)
+			virConnectDomainEventDeregisterAny(c->conn, c->cb[i]);
+		c->cb[i] = -1;
+	}
 	virConnectUnregisterCloseCallback(c->conn, conn_closed_cb);
 	virConnectClose(c->conn);
 	c->conn = NULL;
@@ -568,14 +578,17 @@ wake(const struct wake_msg *m)
 	}
 	if (nallowed == 0)
 		return;
-	/* Refused packets do not hold back the right one that follows. */
-	for (e = cache_first(m->mac); e != NULL; e = cache_next(e))
-		e->last = now;
 	if (target == NULL) {
-		log_warnx("%s from %s on %s: its domains are gone", mac, from,
-		    ifname);
+		log_warnx("%s from %s on %s: its domains are gone or their "
+		    "libvirtd unreachable", mac, from, ifname);
 		return;
 	}
+	/*
+	 * Only a packet that reached a domain opens the window: refused
+	 * ones, or ones while libvirtd is away, hold back none that follow.
+	 */
+	for (e = cache_first(m->mac); e != NULL; e = cache_next(e))
+		e->last = now;
 	if (nwakeable > 1) {
 		refuse_log("refuse %s mac %s on %s from %s: ambiguous: %d "
 		    "domains with this MAC can be woken", target->name, mac,
@@ -677,7 +690,7 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 {
 	struct virt_conn	*c;
 	struct sigaction	 sa;
-	int			 i, status;
+	int			 i, j, status;
 
 	conf = cf;
 	child_pid = child;
@@ -713,7 +726,8 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 			fatal("calloc");
 		c->uri = conf->nuris > 0 ? conf->uris[i] : NULL;
 		c->timer = -1;
-		c->cb_lifecycle = c->cb_devadd = c->cb_devdel = c->cb_meta = -1;
+		for (j = 0; j < NEVENTS; j++)
+			c->cb[j] = -1;
 		c->backoff = BACKOFF_MIN;
 		TAILQ_INSERT_TAIL(&conns, c, entry);
 		if (conn_open(c) == -1) {

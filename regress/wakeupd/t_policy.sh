@@ -110,7 +110,7 @@ done
     fail "policy: -n shows the policy" "$(tr '\n' '|' <"$TMPD/n.out")"
 
 # Default mode, no debounce so that every packet counts.
-wd_start -w 0 -v || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
+wd_start -c $LV_URI -w 0 -v || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
 
 refused "policy: opted out never woken" out "not allowed: opted out" \
     "$WAKEUP" wa0 $MOUT &&
@@ -123,7 +123,7 @@ wd_stop
 
 # Each group runs its own wakeupd: at most 10 refusals a minute are
 # logged, and the checks wait for those lines.
-wd_start -w 0 || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
+wd_start -c $LV_URI -w 0 || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
 
 refused "policy: 4-byte password" pw4 "missing password" \
     "$WAKEUP" wa0 $MPW4 &&
@@ -150,7 +150,7 @@ refused "policy: malformed metadata" bad \
 wd_stop
 
 # Changed while wakeupd runs: the next packet obeys the new policy.
-wd_start -w 0 || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
+wd_start -c $LV_URI -w 0 || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
 meta def '<wake allow="no"/>'
 refused "policy: metadata change takes effect" def \
     "not allowed: opted out" "$WAKEUP" wa0 $MDEF &&
@@ -165,7 +165,7 @@ woken "policy: metadata change takes effect" def "$WAKEUP" wa0 $MDEF &&
 wd_stop
 
 # A flood of refusals logs at most 10 lines a minute.
-wd_start -w 0 || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
+wd_start -c $LV_URI -w 0 || { fail "policy: setup" "wakeupd: $(logtail)"; exit 1; }
 n0=$(nlines)
 i=0
 while [ $i -lt 30 ]; do
@@ -182,7 +182,7 @@ fi
 wd_stop
 
 # Opt-in mode: only allow="yes" wakes.
-wd_start -w 0 -o || { fail "policy: opt-in mode" "wakeupd: $(logtail)"; exit 1; }
+wd_start -c $LV_URI -w 0 -o || { fail "policy: opt-in mode" "wakeupd: $(logtail)"; exit 1; }
 refused "policy: opt-in mode" def "not allowed: not opted in" \
     "$WAKEUP" wa0 $MDEF &&
 woken "policy: opt-in mode" in "$WAKEUP" wa0 $MIN &&
@@ -190,7 +190,7 @@ woken "policy: opt-in mode" in "$WAKEUP" wa0 $MIN &&
 wd_stop
 
 # A global password for the domains without their own.
-wd_start -w 0 -s 198.51.100.1 ||
+wd_start -c $LV_URI -w 0 -s 198.51.100.1 ||
     { fail "policy: global password" "wakeupd: $(logtail)"; exit 1; }
 refused "policy: global password" def "missing password" \
     "$WAKEUP" wa0 $MDEF &&
@@ -202,7 +202,7 @@ wd_stop
 # Senders: only 192.0.2.0/25, by IP; frames from 192.0.2.200 are dropped
 # in the kernel and never reach wakeupd's log, then one from inside
 # wakes.  The VLAN-tagged frame checks the filter behind a tag too.
-wd_start -w 0 -v -f 'src net 192.0.2.0/25' ||
+wd_start -c $LV_URI -w 0 -v -f 'src net 192.0.2.0/25' ||
     { fail "policy: sender filter" "wakeupd: $(logtail)"; exit 1; }
 n0=$(nlines)
 sendhex 3 "$(frame -s $MACA -S 192.0.2.200 udp4 $MDEF)" &&
