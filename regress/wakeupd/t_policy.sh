@@ -210,8 +210,9 @@ sendhex 3 "$(frame -s $MACA -S 192.0.2.200 -v 5 udp4 $MDEF)" &&
 sendhex 1 "$(frame -s $MACA ether $MDEF)" &&
 woken "policy: sender filter" def "$SF" -c 1 wa0 \
     "$(frame -s $MACA -S 192.0.2.100 -v 5 udp4 $MDEF)" &&
-if [ "$(count_lines "$n0" "$MDEF")" -eq 1 ] &&
-    has_line "$n0" "from 192.0.2.100:"; then
+if [ "$(count_lines "$n0" " mac $MDEF ")" -eq 1 ] &&
+    has_line "$n0" "from 192.0.2.100:" && ! has_line "$n0" "192.0.2.200" &&
+    ! has_line "$n0" "from $MACA"; then
 	pass "policy: sender filter"
 else
 	fail "policy: sender filter" "outside senders reached wakeupd: $(logtail)"
