@@ -238,9 +238,10 @@ fuzz-clean:
 .PHONY: fuzz asan-test fuzz-clean
 
 # make bench: dependencies, a fresh build and the benchmark tools, then
-# the benchmarks, as root; see regress/perf/README for the method, the
+# the benchmarks, as root; regress/perf/README has the method, the
 # knobs and the latest table.  Nothing in make test depends on them.
 PERF_PROGS=	regress/perf/pace regress/perf/timeit
+PERF_OBJS=	regress/perf/pace.o regress/perf/timeit.o
 
 bench: deps
 	@$(MAKE) all $(PERF_PROGS)
@@ -251,6 +252,10 @@ regress/perf/pace: regress/perf/pace.o common/compat.o
 	    $(LIBNET_LIBS)
 regress/perf/timeit: regress/perf/timeit.o common/compat.o
 	$(CC) $(LDFLAGS) -o $@ regress/perf/timeit.o common/compat.o
-regress/perf/pace.o regress/perf/timeit.o: $(COMMON_HDRS)
+$(PERF_OBJS): $(COMMON_HDRS)
 
-.PHONY: bench
+clean: perf-clean
+perf-clean:
+	rm -f $(PERF_PROGS) $(PERF_OBJS)
+
+.PHONY: bench perf-clean
