@@ -15,6 +15,7 @@
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
+. "$TOP/regress/wakeupd/wdlib.sh"
 
 needroot "system: setup" "system: wakeupd ready" \
     "system: capture child unprivileged" \
@@ -32,11 +33,7 @@ needroot "system: setup" "system: wakeupd ready" \
     "system: libvirtd restarted" "system: exits 0 on SIGTERM" \
     "system: two URIs, qemu" "system: two URIs, test driver"
 
-SF=$TOP/regress/tools/sendframe
-MK=$TOP/regress/tools/mkframe.sh
-LOG=$TMPD/wakeupd.log
 WINDOW=2
-WPID=
 
 # Addresses unique to this run: 52:54:PP:PP:DD:NN, domain DD, NIC NN.
 P1=$(printf %02x $(($$ / 256 % 256)))
@@ -56,10 +53,6 @@ DL=$(lv_name late)
 DT=$(lv_name t)
 IPV6A=fe80::5eff:fe10:a			# wa0's link-local, from $MACA
 
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
 # use_mac: set MAC to the address of domain a used longest ago, after
 # waiting (if need be) until wakeupd's window for it has passed.
 NEXT=1
@@ -73,58 +66,9 @@ use_mac() {
 	NEXT=$((NEXT % 8 + 1))
 }
 
-nlines() {
-	wc -l <"$LOG" | tr -d ' '
-}
-
 # Wake lines after line $1 of the log.
 wakes_since() {
 	tail -n +$(($1 + 1)) "$LOG" | grep -E '(^|[: ])wake [^ ]+ mac '
-}
-
-has_line() {
-	tail -n +$(($1 + 1)) "$LOG" | grep -Eq "$2"
-}
-
-# waitline N REGEX [SECONDS]: a line after line N matches, within
-# SECONDS (default 10).
-waitline() {
-	lv_poll $((${3:-10} * 10)) has_line "$1" "$2"
-}
-
-logtail() {
-	tail -n 4 "$LOG" | tr '\n' '|' | cut -c 1-400
-}
-
-wd_start() {
-	: >"$LOG"
-	ip netns exec "$NSB" "$WAKEUPD" -d -u nobody -w $WINDOW "$@" wb0 \
-	    2>"$LOG" &
-	WPID=$!
-	lv_poll 150 wd_ready_or_dead
-	wd_ready
-}
-
-wd_ready() {
-	lv_alive "$WPID" && grep -q 'ready' "$LOG"
-}
-
-wd_ready_or_dead() {
-	wd_ready || ! lv_alive "$WPID"
-}
-
-wd_stop() {
-	[ -n "$WPID" ] || return 0
-	kill "$WPID" 2>/dev/null
-	lv_poll 100 lv_gone "$WPID" || kill -9 "$WPID" 2>/dev/null
-	wait "$WPID" 2>/dev/null
-	_rc=$?
-	WPID=
-	return $_rc
-}
-
-insa() {
-	ip netns exec "$NSA" "$@"
 }
 
 # wake_ok NAME DOM ACTION SENDER CMD...: CMD sends one magic packet for
@@ -164,15 +108,6 @@ wake_a() {
 	lv_destroy a
 }
 
-frame() {
-	sh "$MK" "$@"
-}
-
-# Send the hex frame $2 from wa0, $1 times.
-sendhex() {
-	insa "$SF" -c "$1" wa0 "$2"
-}
-
 # -------------------------------------------------------------------
 # Setup.
 
@@ -203,7 +138,7 @@ pass "system: setup"
 echo "# libvirtd up and 2 domains defined in $(($(now_ms) - _t0)) ms"
 
 _t0=$(now_ms)
-if ! wd_start; then
+if ! wd_start -w $WINDOW; then
 	fail "system: wakeupd ready" "no 'ready' within 15 s: $(logtail)"
 	exit 1
 fi
@@ -447,7 +382,7 @@ else
 fi
 
 lv_testdrv_file "$TMPD/node.xml" t "$MT"
-if ! wd_start -c qemu:///system -c "test://$TMPD/node.xml"; then
+if ! wd_start -w $WINDOW -c qemu:///system -c "test://$TMPD/node.xml"; then
 	fail "system: two URIs, qemu" "no 'ready': $(logtail)"
 	fail "system: two URIs, test driver" "no 'ready'"
 else

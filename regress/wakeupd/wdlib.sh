@@ -41,12 +41,16 @@ wd_start() {
 	: >"$LOG"
 	ip netns exec "$NSB" "$WAKEUPD" -d -u nobody "$@" wb0 2>"$LOG" &
 	WPID=$!
-	lv_poll 150 wd_ready
+	lv_poll 150 wd_ready_or_dead
+	wd_ready
 }
 
 wd_ready() {
-	kill -0 "$WPID" 2>/dev/null || return 2
-	grep -q 'ready' "$LOG"
+	lv_alive "$WPID" && grep -q 'ready' "$LOG"
+}
+
+wd_ready_or_dead() {
+	wd_ready || ! lv_alive "$WPID"
 }
 
 wd_stop() {
