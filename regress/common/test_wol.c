@@ -746,7 +746,7 @@ test_frame_rejects(void)
 	REJECT("802.1Q then 802.1ad", "more than one VLAN tag");
 	sp.outer = 0x88a8;
 	n = build(fr, &sp);
-	REJECT("802.1ad outer tag", "more than one VLAN tag");
+	REJECT("802.1ad outer tag", "802.1ad service tag");
 
 	spec_init(&sp, WOL_PROTO_UDP4, pl, pn);
 	sp.ip4frag = 0x2000;
