@@ -18,7 +18,10 @@
 # regress/tools/mkframe.sh (frames of every encapsulation, good and
 # broken on purpose), the golden frames of wakeup -n, and text and XML
 # written here.  The result is committed; run this again only to change
-# the seeds.  Needs xxd.
+# the seeds.  Needs xxd.  The files named by a SHA-1 are inputs that
+# make fuzz found and that add coverage, merged in with libFuzzer's
+# -merge=1 (regress/fuzz/fuzz_T -merge=1 regress/fuzz/corpus/T
+# regress/fuzz/work/T); this script leaves them alone.
 
 cd "$(dirname "$0")/../.." || exit 1
 C=regress/fuzz/corpus
