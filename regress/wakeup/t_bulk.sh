@@ -21,8 +21,8 @@ awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++)
 	printf "02:00:00:01:%02x:%02x\n", int(i / 256), i % 256 }' \
     >"$TMPD/targets"
 
-# wakeup writes the frames back to back; wcap_start has room for them.
-wcap_start "$TMPD/bulk.pcap" $N udp port 9
+# wakeup writes the frames back to back; cap_start has room for them.
+cap_start "$TMPD/bulk.pcap" $N udp port 9
 wsend -f "$TMPD/targets" wa0 2>"$TMPD/err"
 rc=$?
 cap_wait

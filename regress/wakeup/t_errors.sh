@@ -40,7 +40,7 @@ expect() {
 silent() {
 	_n=$1
 	shift
-	wcap_start "$TMPD/silent.pcap" 1 $WFILTER
+	cap_start "$TMPD/silent.pcap" 1 $WFILTER
 	"$@" >/dev/null 2>&1
 	cap_stop
 	_c=$(tcpdump -r "$TMPD/silent.pcap" -n 2>/dev/null | wc -l)
@@ -72,7 +72,7 @@ expect "errors: privilege, bad target first" \
     "wakeup: zz:zz: invalid MAC address" \
     ip netns exec "$NSA" $NOBODY "$WAKEUP" wa0 zz:zz
 
-wcap_start "$TMPD/raw.pcap" 1 $WFILTER
+cap_start "$TMPD/raw.pcap" 1 $WFILTER
 ip netns exec "$NSA" $NOBODY --inh-caps=+net_raw --ambient-caps=+net_raw \
     --bounding-set=-all,+net_raw "$WAKEUP" wa0 $T1 2>"$TMPD/raw.err"
 rc=$?

@@ -82,7 +82,7 @@ check "ethers: names in a target file" test $? -eq 0 -a \
     "$(cat "$TMPD/names.hex")" = "$(wdry wa0 $T1 00:11:22:33:44:55)"
 
 # And for real, out wa0 and into the capture on wb0.
-wcap_start "$TMPD/ethers.pcap" 2 $WFILTER
+cap_start "$TMPD/ethers.pcap" 2 $WFILTER
 with_ethers "\"$WAKEUP\" wa0 nas lab-a2.example.org" 2>"$TMPD/err"
 if cap_wait; then
 	check "ethers: names on the wire" test \

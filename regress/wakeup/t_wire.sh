@@ -62,7 +62,7 @@ check "wire kernel receive: IPv6 ff02::1 from $ll" test \
 peer_same() {
 	_n=$1 _theirs=$2
 	shift 2
-	wcap_start "$TMPD/peer.pcap" 1 $WFILTER
+	cap_start "$TMPD/peer.pcap" 1 $WFILTER
 	ip netns exec "$NSA" sh -c "$_theirs" >/dev/null 2>&1
 	if ! cap_wait; then
 		fail "$_n" "no frame from: $_theirs"
@@ -82,7 +82,7 @@ peer_same "wire etherwake -p a.b.c.d = wakeup -e -s a.b.c.d" \
     "etherwake -i wa0 -b -p 10.20.30.40 $T1" -e -s 10.20.30.40 wa0 $T1
 
 # wakeonlan sends through a UDP socket: only the payload can agree.
-wcap_start "$TMPD/wol.pcap" 1 $WFILTER
+cap_start "$TMPD/wol.pcap" 1 $WFILTER
 ip netns exec "$NSA" wakeonlan -i 192.0.2.255 -p 9 $T1 >/dev/null 2>&1
 if cap_wait; then
 	check "wire wakeonlan payload = wakeup payload" test \
@@ -95,7 +95,7 @@ else
 fi
 
 # -c: every round on the wire, in order, targets in order within it.
-wcap_start "$TMPD/count.pcap" 6 $WFILTER
+cap_start "$TMPD/count.pcap" 6 $WFILTER
 wsend -c 3 -i 0 wa0 $T1 00:11:22:33:44:55
 if cap_wait; then
 	check "wire count: 3 rounds of 2 targets" test \
@@ -109,7 +109,7 @@ else
 fi
 
 # -i: rounds at least the interval apart (a lower bound only).
-wcap_start "$TMPD/ival.pcap" 2 $WFILTER
+cap_start "$TMPD/ival.pcap" 2 $WFILTER
 wsend -c 2 -i 300 wa0 $T1
 if cap_wait; then
 	gap=$(tsh -r "$TMPD/ival.pcap" -T fields -e frame.time_relative \
@@ -122,7 +122,7 @@ fi
 
 # Targets from a file and the command line, in that order.
 printf '# lab\n00:11:22:33:44:55 a1\n\n00-11-22-33-44-66\n' >"$TMPD/lab"
-wcap_start "$TMPD/several.pcap" 3 $WFILTER
+cap_start "$TMPD/several.pcap" 3 $WFILTER
 wsend -e -f "$TMPD/lab" wa0 $T1
 if cap_wait; then
 	check "wire several targets: file, then command line" test \

@@ -3,7 +3,7 @@
 # namespaces of ns_setup: wakeup sends out wa0 in $NSA only, captures and
 # receivers run on wb0 in $NSB.
 #
-# wcap_start FILE COUNT FILTER...
+# cap_start FILE COUNT FILTER...
 #			cap_start with a 256-byte snapshot and a 16 MiB
 #			buffer: lib.sh's cap_start keeps the full snapshot
 #			length, and in immediate mode every ring slot is that
@@ -24,21 +24,6 @@
 
 T1=52:54:00:12:34:56
 WFILTER="udp or ether proto 0x0842 or vlan"
-
-wcap_start() {
-	_f=$1 _cnt=$2
-	shift 2
-	rm -f "$_f" "$_f.err"
-	ip netns exec "$NSB" tcpdump -i wb0 -n -U --immediate-mode -s 256 \
-	    -B 16384 -c "$_cnt" -w "$_f" "$@" 2>"$_f.err" &
-	CAP_PID=$!
-	_i=0
-	while ! grep -q "listening on" "$_f.err" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -gt 100 ] && return 1
-		sleep 0.05
-	done
-}
 
 wsend() {
 	ip netns exec "$NSA" "$WAKEUP" "$@"
@@ -61,7 +46,7 @@ wire_case() {
 	_n=$1
 	shift
 	_p=$TMPD/$(echo "$_n" | tr -c 'a-zA-Z0-9\n' '_').pcap
-	if ! wcap_start "$_p" 1 $WFILTER; then
+	if ! cap_start "$_p" 1 $WFILTER; then
 		fail "wire $_n" "tcpdump did not start: $(cat "$_p.err")"
 		return
 	fi
