@@ -34,6 +34,24 @@ check() {
 	fi
 }
 
+# expect_fail NAME STDERR CMD...: CMD exits 1, prints exactly STDERR on
+# standard error and nothing on standard output.
+expect_fail() {
+	_n=$1 _want=$2
+	shift 2
+	"$@" >"$TMPD/out" 2>"$TMPD/err" </dev/null
+	_rc=$?
+	if [ $_rc -ne 1 ]; then
+		fail "$_n" "exit $_rc, want 1; stderr: $(cat "$TMPD/err")"
+	elif [ -s "$TMPD/out" ]; then
+		fail "$_n" "stdout: $(head -c 200 "$TMPD/out")"
+	elif [ "$(cat "$TMPD/err")" != "$_want" ]; then
+		fail "$_n" "stderr '$(cat "$TMPD/err")', want '$_want'"
+	else
+		pass "$_n"
+	fi
+}
+
 needroot() {
 	[ "$(id -u)" -eq 0 ] && return 0
 	for _n in "$@"; do

@@ -13,19 +13,9 @@ USAGE="usage: wakeup [-6enuv] [-c count] [-d address] [-f file] [-i interval]
 
 # expect NAME STDERR ARGS...: exit 1, exactly STDERR, empty stdout.
 expect() {
-	_n=$1 _want=$2
+	_n=$1 _w=$2
 	shift 2
-	"$WAKEUP" "$@" >"$TMPD/out" 2>"$TMPD/err" </dev/null
-	_rc=$?
-	if [ $_rc -ne 1 ]; then
-		fail "$_n" "exit $_rc, want 1; stderr: $(cat "$TMPD/err")"
-	elif [ -s "$TMPD/out" ]; then
-		fail "$_n" "stdout: $(head -c 200 "$TMPD/out")"
-	elif [ "$(cat "$TMPD/err")" != "$_want" ]; then
-		fail "$_n" "stderr '$(cat "$TMPD/err")', want '$_want'"
-	else
-		pass "$_n"
-	fi
+	expect_fail "$_n" "$_w" "$WAKEUP" "$@"
 }
 
 expect "usage: no arguments" "$USAGE"

@@ -20,21 +20,6 @@ if ! ns_setup; then
 fi
 
 # expect NAME STDERR CMD...: exit 1, exactly STDERR, nothing on stdout.
-expect() {
-	_n=$1 _want=$2
-	shift 2
-	"$@" >"$TMPD/out" 2>"$TMPD/err" </dev/null
-	_rc=$?
-	if [ $_rc -ne 1 ]; then
-		fail "$_n" "exit $_rc, want 1; stderr: $(cat "$TMPD/err")"
-	elif [ -s "$TMPD/out" ]; then
-		fail "$_n" "stdout: $(head -c 200 "$TMPD/out")"
-	elif [ "$(cat "$TMPD/err")" != "$_want" ]; then
-		fail "$_n" "stderr '$(cat "$TMPD/err")', want '$_want'"
-	else
-		pass "$_n"
-	fi
-}
 
 # Run "$@" while capturing on wb0; pass NAME if no frame went out.
 silent() {
@@ -47,28 +32,28 @@ silent() {
 	check "$_n: nothing on the wire ($_c frames)" test "$_c" -eq 0
 }
 
-expect "errors: no such interface" "wakeup: nosuch0: no such interface" \
+expect_fail "errors: no such interface" "wakeup: nosuch0: no such interface" \
     wsend nosuch0 $T1
-expect "errors: no such interface, dry run" \
+expect_fail "errors: no such interface, dry run" \
     "wakeup: nosuch0: no such interface" wsend -n nosuch0 $T1
 
-expect "errors: no Ethernet address (lo)" "wakeup: lo: no Ethernet address" \
+expect_fail "errors: no Ethernet address (lo)" "wakeup: lo: no Ethernet address" \
     wsend lo $T1
 if ip -n "$NSA" tuntap add mode tun name wtun0 2>/dev/null; then
 	ip -n "$NSA" link set wtun0 up
-	expect "errors: no Ethernet address (tun)" \
+	expect_fail "errors: no Ethernet address (tun)" \
 	    "wakeup: wtun0: no Ethernet address" wsend wtun0 $T1
 fi
 
 # Privilege: nobody without capabilities is refused after every other
 # check; nobody with CAP_NET_RAW alone can send; a dry run needs nothing.
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
-expect "errors: privilege" "wakeup: wa0: root or CAP_NET_RAW needed" \
+expect_fail "errors: privilege" "wakeup: wa0: root or CAP_NET_RAW needed" \
     ip netns exec "$NSA" $NOBODY --inh-caps=-all --bounding-set=-all \
     "$WAKEUP" wa0 $T1
 silent "errors: privilege" ip netns exec "$NSA" $NOBODY --inh-caps=-all \
     --bounding-set=-all "$WAKEUP" wa0 $T1
-expect "errors: privilege, bad target first" \
+expect_fail "errors: privilege, bad target first" \
     "wakeup: zz:zz: invalid MAC address" \
     ip netns exec "$NSA" $NOBODY "$WAKEUP" wa0 zz:zz
 
@@ -91,13 +76,13 @@ check "errors: dry run as nobody" test $rc -eq 0 -a ! -s "$TMPD/nobody.err" \
     -a "$(cat "$TMPD/nobody.hex")" = "$(wdry -6 -t 9 wa0 $T1)"
 
 # A bad target anywhere: nothing is sent, not even the good ones before.
-expect "errors: bad target after good ones" \
+expect_fail "errors: bad target after good ones" \
     "wakeup: 00:11:22:33:44:5z: invalid MAC address" \
     wsend wa0 $T1 00:11:22:33:44:55 00:11:22:33:44:5z
 silent "errors: bad target after good ones" \
     wsend wa0 $T1 00:11:22:33:44:55 00:11:22:33:44:5z
 printf '%s\n%s\nnot-a-host-%s\n' $T1 00:11:22:33:44:55 $$ >"$TMPD/bad"
-expect "errors: bad line in a file" \
+expect_fail "errors: bad line in a file" \
     "wakeup: $TMPD/bad:3: not-a-host-$$: not a MAC address or /etc/ethers name" \
     wsend -f "$TMPD/bad" wa0
 silent "errors: bad line in a file" wsend -f "$TMPD/bad" wa0
@@ -135,7 +120,7 @@ ip -n "$NSA" link set wa0 mtu 1500
 
 # Down last: the interface is of no use after it.
 ip -n "$NSA" link set wa0 down
-expect "errors: interface down" "wakeup: wa0: interface down" \
+expect_fail "errors: interface down" "wakeup: wa0: interface down" \
     wsend wa0 $T1
-expect "errors: interface down, dry run" "wakeup: wa0: interface down" \
+expect_fail "errors: interface down, dry run" "wakeup: wa0: interface down" \
     wsend -n wa0 $T1
