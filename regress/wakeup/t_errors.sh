@@ -19,7 +19,6 @@ if ! ns_setup; then
 	exit 1
 fi
 
-# expect NAME STDERR CMD...: exit 1, exactly STDERR, nothing on stdout.
 
 # Run "$@" while capturing on wb0; pass NAME if no frame went out.
 silent() {
