@@ -19,7 +19,6 @@ if ! ns_setup; then
 	exit 1
 fi
 
-
 # Run "$@" while capturing on wb0; pass NAME if no frame went out.
 silent() {
 	_n=$1
