@@ -274,7 +274,11 @@ capture_replay(const char *file, const char *senders)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.ifname = file;
 	if ((p = pcap_open_offline(file, ebuf)) == NULL) {
-		fprintf(stderr, "wakeupd: %s\n", ebuf);
+		/* libpcap names the file when it cannot open it, not else. */
+		if (strncmp(ebuf, file, strlen(file)) == 0)
+			fprintf(stderr, "wakeupd: %s\n", ebuf);
+		else
+			fprintf(stderr, "wakeupd: %s: %s\n", file, ebuf);
 		return (-1);
 	}
 	if (pcap_datalink(p) != DLT_EN10MB) {

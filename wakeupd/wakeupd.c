@@ -101,7 +101,7 @@ main(int argc, char *argv[])
 	const char		*user = WAKEUPD_USER, *errstr, *replay = NULL;
 	char			 ebuf[PCAP_ERRBUF_SIZE + 64], names[256];
 	int			 ch, debug = 0, noaction = 0, promisc = 1;
-	int			 verbose = 0, sp[2], i;
+	int			 verbose = 0, daemonopt = 0, sp[2], i;
 	pid_t			 pid;
 
 	/* Nothing inherited reaches the capture process. */
@@ -111,7 +111,9 @@ main(int argc, char *argv[])
 	cf.window = WAKEUPD_WINDOW;
 	cf.ifs = ifs;
 
-	while ((ch = getopt(argc, argv, "c:df:nopr:s:u:vw:")) != -1) {
+	/* Our own messages: glibc's name the full path. */
+	opterr = 0;
+	while ((ch = getopt(argc, argv, ":c:df:nopr:s:u:vw:")) != -1) {
 		switch (ch) {
 		case 'c':
 			if (cf.nuris == WAKEUPD_MAXURIS)
@@ -155,15 +157,22 @@ main(int argc, char *argv[])
 				errx(1, "debounce window %s: %s", optarg,
 				    errstr);
 			break;
+		case ':':
+			warnx("option requires an argument -- %c", optopt);
+			usage();
 		default:
+			warnx("unknown option -- %c", optopt);
 			usage();
 		}
+		if (ch != 'f' && ch != 'r' && ch != 'v')
+			daemonopt = 1;
 	}
 	argc -= optind;
 	argv += optind;
 
 	if (replay != NULL) {
-		if (argc != 0)
+		/* -r reads a file: interfaces and daemon options mean nothing. */
+		if (argc != 0 || daemonopt)
 			usage();
 		log_init(1, LOG_DAEMON);
 		log_setverbose(verbose);

@@ -54,7 +54,7 @@ fi
 # ASan and valgrind do not mix: make asan-test checks these itself.
 for p in "$WAKEUP" "$WAKEUPD"; do
 	if grep -q __asan_init "$p"; then
-		skip "valgrind" "$(basename "$p") is built with ASan"
+		fail "valgrind" "$(basename "$p") is built with ASan"
 		exit 0
 	fi
 done
