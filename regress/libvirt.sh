@@ -129,6 +129,8 @@ lv_start_virtlogd() {
 }
 
 lv_start_libvirtd() {
+	# qemu domains need virtlogd; whoever started it may have gone.
+	lv_start_virtlogd || return 1
 	_lv_old=$(lv_pidfile /run/libvirtd.pid)
 	_lv_r=
 	if [ -x "$LV_REAPER" ]; then
