@@ -9,7 +9,7 @@ DEB_BUILD="make gcc clang bmake pkg-config libnet1-dev libpcap-dev
 libvirt-dev libxml2-dev mandoc"
 DEB_TEST="iproute2 util-linux tcpdump tshark etherwake wakeonlan gdb
 libvirt-daemon-system libvirt-clients qemu-system-x86 valgrind procps
-psmisc libclang-rt-dev bsdextrautils strace"
+psmisc libclang-rt-dev bsdextrautils strace linux-perf"
 OPENBSD_PKGS="libnet libvirt libxml bmake tshark"
 FREEBSD_PKGS="libnet libvirt libxml2 pkgconf wireshark-nox11"
 
