@@ -38,10 +38,10 @@ BCAST=192.0.2.255
 
 # Knobs; BENCH_QUICK=1 makes every default small (about 2 minutes).
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	_d_rounds=10 _d_bulk=3 _d_wakes=15 _d_sizes="1 100 1000"
+	_d_rounds=30 _d_bulk=3 _d_wakes=15 _d_sizes="1 100 1000"
 	_d_lvsizes="1 100" _d_lvwakes=10 _d_load=5 _d_idle=10 _d_check=2
 else
-	_d_rounds=60 _d_bulk=5 _d_wakes=50 _d_sizes="1 100 1000 10000"
+	_d_rounds=200 _d_bulk=5 _d_wakes=50 _d_sizes="1 100 1000 10000"
 	_d_lvsizes="1 100 1000" _d_lvwakes=50 _d_load=10 _d_idle=30 _d_check=3
 fi
 ROUNDS=${BENCH_ROUNDS:-$_d_rounds}		# 1: single-shot rounds
@@ -325,6 +325,8 @@ sec_single() {
 	_wo=$(awk '{ w[$1, $2] = $3; n = $1 > n ? $1 : n } END {
 		for (r = 0; r <= n; r++) print w[r, 0] / w[r, 2] }' "$_f" |
 	    median)
+	_cw=$(awk '$2 == 0 { print ($4 + $5) / 1000 }' "$_f" | median)
+	_ce=$(awk '$2 == 1 { print ($4 + $5) / 1000 }' "$_f" | median)
 	_bw=$(awk '$2 == 0 { print ($3 - $4 - $5) / 1000 }' "$_f" | median)
 	_be=$(awk '$2 == 1 { print ($3 - $4 - $5) / 1000 }' "$_f" | median)
 	row 1a "wakeup wa0 MAC: median wall time" "$(fmt '%.2f ms' "$_w")" \
@@ -337,14 +339,16 @@ sec_single() {
 	    "$(fmt '%.2f' "$_we")" "<= 1.00" "$(verdict "$_we" le 1)"
 	row 1e "wakeup / wakeonlan: median of per-round ratios" \
 	    "$(fmt '%.2f' "$_wo")" "" ""
-	row 1f "blocked, not on a CPU (wall - user - sys): wakeup" \
+	row 1f "CPU time (user + system), median: wakeup / etherwake" \
+	    "$(fmt '%.2f' "$_cw") / $(fmt '%.2f ms' "$_ce")" "" ""
+	row 1g "blocked, not on a CPU (wall - user - sys): wakeup" \
 	    "$(fmt '%.2f ms' "$_bw")" "" ""
-	row 1g "blocked, not on a CPU (wall - user - sys): etherwake" \
+	row 1h "blocked, not on a CPU (wall - user - sys): etherwake" \
 	    "$(fmt '%.2f ms' "$_be")" "" ""
 	_v=ok
 	[ $((_r1 - _r0)) -eq "$_exp" ] || _v=FAIL
 	[ $_v = ok ] || FAILED=1
-	row 1h "frames received in $NSB / frames sent" \
+	row 1i "frames received in $NSB / frames sent" \
 	    "$((_r1 - _r0)) / $_exp" "all" "$_v"
 	# Where wakeup blocks: its slowest system call, five runs.
 	if command -v strace >/dev/null 2>&1; then
@@ -357,7 +361,7 @@ sec_single() {
 			    "$TMPD/single.strace"
 			_k=$((_k + 1))
 		done >"$RAW/single.close"
-		row 1i "wakeup's slowest close() (its packet socket), median" \
+		row 1j "wakeup's slowest close() (its packet socket), median" \
 		    "$(fmt '%.2f ms' "$(median <"$RAW/single.close")")" "" ""
 	fi
 }
@@ -831,7 +835,7 @@ sec_libvirtd() {
 		[ "$_cnt" -eq "$LV_WAKES" ] && [ $_nlost -eq 0 ] || _v=FAIL
 		[ "$_v" = FAIL ] && FAILED=1
 		row "3$(echo $_s | awk '{ printf "%c", 97 + $1 - 1 }')" \
-		    "qemu:///system, $(ndoms "$_n") ($_all in all), median of $_cnt" \
+		    "qemu:///system, $(commas "$_n") ours, $_all in all: median of $_cnt" \
 		    "$(fmt '%.0f us' "$_med")" "<= $T_LAT_US us" "$_v"
 		if [ $_nref -gt 0 ] || [ $_nlost -gt 0 ]; then
 			row "" "  starts refused by libvirt / wakes lost: $(grep \
