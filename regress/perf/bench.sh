@@ -36,7 +36,7 @@ TIMEIT=$PERF/timeit
 MK=$TOP/regress/tools/mkframe.sh
 BCAST=192.0.2.255
 
-# Knobs; BENCH_QUICK=1 makes every default small (about 2 minutes).
+# Knobs; BENCH_QUICK=1 makes every default small (a minute or two).
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	_d_rounds=30 _d_bulk=3 _d_wakes=15 _d_sizes="1 100 1000"
 	_d_lvsizes="1 100" _d_lvwakes=10 _d_load=5 _d_idle=10 _d_check=2
@@ -47,18 +47,19 @@ fi
 ROUNDS=${BENCH_ROUNDS:-$_d_rounds}		# 1: single-shot rounds
 BULK_ROUNDS=${BENCH_BULK_ROUNDS:-$_d_bulk}	# 2: bulk rounds
 NTARGETS=${BENCH_TARGETS:-10000}		# 2: targets in the bulk file
-WAKES=${BENCH_WAKES:-$_d_wakes}			# 3: wakes per size, test:///
+WAKES=${BENCH_WAKES:-$_d_wakes}			# 3: wakes a size, test
 LAT_ROUNDS=${BENCH_LAT_ROUNDS:-5}		# 3: turns the sizes take
-PIN_CPU=${BENCH_PIN_CPU:-1}			# 3: the CPU of the pinned pass
+PIN_CPU=${BENCH_PIN_CPU:-1}			# 3: CPU of the pinned pass
+[ "$(getconf _NPROCESSORS_ONLN)" -gt "$PIN_CPU" ] || PIN_CPU=0
 TAG=
 PIN=
 SIZES=${BENCH_SIZES-$_d_sizes}			# 3: domains, test:///
-LV_SIZES=${BENCH_LV_SIZES-$_d_lvsizes}		# 3: domains, qemu:///system
+LV_SIZES=${BENCH_LV_SIZES-$_d_lvsizes}		# 3: domains, qemu
 LV_WAKES=${BENCH_LV_WAKES:-$_d_lvwakes}		# 3: wakes per size, qemu
 LOAD_SECS=${BENCH_LOAD_SECS:-$_d_load}		# 4: seconds per load
 IDLE_SECS=${BENCH_IDLE_SECS:-$_d_idle}		# 5: idle observation
 CHECK_SECS=${BENCH_CHECK_SECS:-$_d_check}	# 4: libvirt call check
-PROFILE=${BENCH_PROFILE:-auto}			# 2: yes, no, auto (on a miss)
+PROFILE=${BENCH_PROFILE:-auto}			# 2: yes, no or auto
 ONLY=${BENCH_ONLY:-"single bulk latency load libvirtd"}
 
 # Targets, from the benchmark issue.
@@ -69,7 +70,7 @@ T_FLAT=1.5		# largest / smallest median over the sizes (ours)
 T_CPU_NOISE=1		# % of one core, 20,000 frames/s non-WOL
 T_CPU_UNKNOWN=5		# % of one core, 2,000 frames/s unknown MACs
 T_MEM_KIB=8192		# PSS of both processes
-T_GROWTH_KIB=64		# anonymous memory after the loads - before: a page or so
+T_GROWTH_KIB=64		# anonymous memory growth: a page or so
 
 FAILED=0
 STAMP=$(date -u +%Y%m%d-%H%M%S)
@@ -81,8 +82,10 @@ say() {
 	echo "bench: $*" >&2
 }
 
-# A table line: id, what, result, target, verdict.
+# A table line: id, what, result, target, verdict.  A FAIL verdict (a
+# figure that could not be had) makes the exit status 1.
 row() {
+	[ "$5" = FAIL ] && FAILED=1
 	printf '%-4s %-55s %-15s %-11s %s\n' "$1" "$2" "$3" "$4" "$5" \
 	    >>"$TABLE"
 	printf '%-4s %-55s %-15s %-11s %s\n' "$1" "$2" "$3" "$4" "$5" >&2
@@ -486,11 +489,11 @@ bulk_profile() {
 		    -g none 2>/dev/null >"$RAW/bulk.perf.txt"
 		perf report -i "$RAW/bulk.perf" --sort dso --stdio -g none \
 		    2>/dev/null >"$RAW/bulk.perf.dso"
-		_pk=$(awk '/\[kernel.kallsyms\]/ { sub("%", "", $1); print $1 }' \
-		    "$RAW/bulk.perf.dso")
+		_pk=$(awk '/\[kernel.kallsyms\]/ { sub("%", "", $1)
+		    print $1 }' "$RAW/bulk.perf.dso")
 		_ps() {
-			awk -v s="$1" '$NF == s { sub("%", "", $1); print $1; exit }' \
-			    "$RAW/bulk.perf.txt"
+			awk -v s="$1" '$NF == s { sub("%", "", $1); print $1
+			    exit }' "$RAW/bulk.perf.txt"
 		}
 		_psend=$(_ps __x64_sys_sendto)
 		_prx=$(_ps process_backlog)
@@ -521,7 +524,7 @@ bulk_profile() {
 		row 2l "  user instructions per frame (callgrind)" \
 		    "$(fmt '%.0f' "$(echo "$_ct" | awk -v n="$NTARGETS" \
 		    '{ print $1 / n }')")" "" ""
-		row 2m "  libnet_build_ipv4 / snprintf, % of user instructions" \
+		row 2m "  libnet_build_ipv4 / snprintf, % of user instr." \
 		    "$(fmt '%.0f' "$(_cg ':libnet_build_ipv4 ')") / $(fmt \
 		    '%.0f %%' "$(_cg ':__snprintf_chk ')")" "" ""
 		row 2n "  libnet_write (coalesce, checksums, write_link)" \
@@ -646,7 +649,8 @@ lat_pass() {
 		_v=$(verdict "$_med" le $T_LAT_US)
 		[ "$_cnt" -eq "$WAKES" ] && [ "$_lost" -eq 0 ] || _v=FAIL
 		[ "$_v" = FAIL ] && FAILED=1
-		row "3$_id" "test:///, $_what, $(ndoms "$_n"), median of $_cnt" \
+		row "3$_id" \
+		    "test:///, $_what, $(ndoms "$_n"), median of $_cnt" \
 		    "$(fmt '%.0f us' "$_med")" "<= $T_LAT_US us" "$_v"
 		_id=$(echo "$_id" | tr a-y b-z)
 	done
@@ -791,7 +795,7 @@ sec_libvirtd() {
 		say "qemu:///system, $_n domains of ours"
 		if [ "$_n" -gt $_have ]; then
 			if ! lvb_define $_have "$_n"; then
-				broken 3q "qemu:///system: defining $_n domains" \
+				broken 3q "qemu:///system: $_n domains" \
 				    "$(head -c 200 "$RAW/virsh-define.err")"
 				return
 			fi
@@ -834,13 +838,14 @@ sec_libvirtd() {
 		_v=$(verdict "$_med" le $T_LAT_US)
 		[ "$_cnt" -eq "$LV_WAKES" ] && [ $_nlost -eq 0 ] || _v=FAIL
 		[ "$_v" = FAIL ] && FAILED=1
+		_what="$(commas "$_n") ours, $_all in all: median of $_cnt"
 		row "3$(echo $_s | awk '{ printf "%c", 97 + $1 - 1 }')" \
-		    "qemu:///system, $(commas "$_n") ours, $_all in all: median of $_cnt" \
+		    "qemu:///system, $_what" \
 		    "$(fmt '%.0f us' "$_med")" "<= $T_LAT_US us" "$_v"
 		if [ $_nref -gt 0 ] || [ $_nlost -gt 0 ]; then
-			row "" "  starts refused by libvirt / wakes lost: $(grep \
-			    -m1 'start: failed' "$RAW/lat-lv-$_n.log" | \
-			    sed 's/.*failed: //' | cut -c1-40)" \
+			_why=$(grep -m1 'start: failed' "$RAW/lat-lv-$_n.log" |
+			    sed 's/.*failed: //' | cut -c1-40)
+			row "" "  starts refused by libvirt / lost: $_why" \
 			    "$_nref / $_nlost" "" ""
 		fi
 	done
@@ -936,7 +941,8 @@ sec_load() {
 	    return
 	if ! wd_run "$RAW/load.log" 60 "$WAKEUPD" -d -u nobody \
 	    -c "$LV_URI" wb0; then
-		broken 4 "load" "wakeupd did not start: $(tail -2 "$RAW/load.log")"
+		broken 4 "load" \
+		    "wakeupd did not start: $(tail -2 "$RAW/load.log")"
 		wd_halt
 		return
 	fi
@@ -1162,11 +1168,10 @@ at_cleanup ns_reap
 ns_setup || { echo "bench: cannot create the namespaces" >&2; exit 1; }
 # No IPv6 autoconfiguration chatter in the counts.
 for _ns in "$NSA" "$NSB"; do
-	ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.wa0.disable_ipv6=1 \
-	    >/dev/null 2>&1
-	ip netns exec "$_ns" sysctl -qw net.ipv6.conf.wb0.disable_ipv6=1 \
-	    >/dev/null 2>&1
+	for _k in all default wa0 wb0; do
+		ip netns exec "$_ns" sysctl -qw \
+		    net.ipv6.conf.$_k.disable_ipv6=1 >/dev/null 2>&1
+	done
 done
 sleep 0.5
 mkframes udp4 02:b2:00:00:00:01 >"$TMPD/unknown1.hex" || exit 1
