@@ -329,21 +329,33 @@ frame_build(struct sender *s, const uint8_t *mac, const struct wol_pw *pw)
 		if (s->udp == -1)
 			errx(1, "%s: %s", s->ifc.name, libnet_geterror(l));
 	}
+	/*
+	 * Only the payload differs between targets, so the IP block is built
+	 * once, and the Ethernet one once unless it carries the payload or
+	 * the target's address (-u); libnet still fills in every frame's
+	 * checksums.
+	 */
 	if (s->proto == WOL_PROTO_UDP4) {
 		type = ETHERTYPE_IP;
-		s->ip = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_UDP_H + n,
-		    0, 0, 0, HOP_LIMIT, IPPROTO_UDP, 0, s->ifc.in4.s_addr,
-		    s->dst4.s_addr, NULL, 0, l, s->ip);
+		if (s->ip == 0)
+			s->ip = libnet_build_ipv4(LIBNET_IPV4_H +
+			    LIBNET_UDP_H + n, 0, 0, 0, HOP_LIMIT, IPPROTO_UDP,
+			    0, s->ifc.in4.s_addr, s->dst4.s_addr, NULL, 0, l, 0);
 	} else if (s->proto == WOL_PROTO_UDP6) {
 		type = ETHERTYPE_IPV6;
 		memcpy(&src6, &s->ifc.in6, sizeof(src6));
 		memcpy(&dst6, &s->dst6, sizeof(dst6));
-		s->ip = libnet_build_ipv6(0, 0, LIBNET_UDP_H + n, IPPROTO_UDP,
-		    HOP_LIMIT, src6, dst6, NULL, 0, l, s->ip);
+		if (s->ip == 0)
+			s->ip = libnet_build_ipv6(0, 0, LIBNET_UDP_H + n,
+			    IPPROTO_UDP, HOP_LIMIT, src6, dst6, NULL, 0, l, 0);
 	}
 	if (s->ip == -1)
 		errx(1, "%s: %s", s->ifc.name, libnet_geterror(l));
 
+	if (s->link != 0 && s->proto != WOL_PROTO_ETHER && !s->unicast) {
+		explicit_bzero(payload, sizeof(payload));
+		return;
+	}
 	if (s->vlan != 0)
 		s->link = libnet_build_802_1q(edst, s->ifc.mac, ETHERTYPE_VLAN,
 		    0, 0, s->vlan, type, lpayload, lpayload_s, l, s->link);
