@@ -43,7 +43,8 @@ COMMON_OBJS=	common/wol.o common/frame.o common/compat.o
 COMMON_HDRS=	common/wol.h common/compat.h
 WAKEUP_OBJS=	wakeup/wakeup.o
 WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/virt.o wakeupd/cache.o \
-		wakeupd/domxml.o wakeupd/log.o wakeupd/sandbox.o
+		wakeupd/domxml.o wakeupd/log.o wakeupd/sandbox.o \
+		wakeupd/known.o
 WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/log.h
 TEST_PROGS=	regress/common/test_wol
 

@@ -160,6 +160,8 @@ lv_new_libvirtd() {
 lv_start() {
 	command -v virsh >/dev/null 2>&1 || return 1
 	lv_kvm_fix
+	# Domains start only with virtlogd, which may have gone on its own.
+	lv_start_virtlogd || return 1
 	if [ -S "$LV_SOCK" ] && lv_connects; then
 		lv_sweep
 		return 0

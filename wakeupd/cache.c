@@ -37,6 +37,7 @@ static struct cache_bucket	 buckets[CACHE_BUCKETS];
 static size_t			 nentries;
 
 static struct cache_bucket *bucket(const uint8_t *);
+static size_t	 bucket_index(const uint8_t *);
 static void	 ent_free(struct cache_ent *);
 
 void
@@ -50,8 +51,8 @@ cache_init(void)
 }
 
 /* FNV-1a over the six bytes; NIC addresses share prefixes, not tails. */
-static struct cache_bucket *
-bucket(const uint8_t *mac)
+static size_t
+bucket_index(const uint8_t *mac)
 {
 	uint32_t	 h = 2166136261U;
 	size_t		 i;
@@ -60,7 +61,30 @@ bucket(const uint8_t *mac)
 		h ^= mac[i];
 		h *= 16777619U;
 	}
-	return (&buckets[h % CACHE_BUCKETS]);
+	return (h % CACHE_BUCKETS);
+}
+
+static struct cache_bucket *
+bucket(const uint8_t *mac)
+{
+	return (&buckets[bucket_index(mac)]);
+}
+
+/* Every entry once: the one after prev, the first if prev is NULL. */
+struct cache_ent *
+cache_walk(struct cache_ent *prev)
+{
+	size_t	 i = 0;
+
+	if (prev != NULL) {
+		if (LIST_NEXT(prev, entry) != NULL)
+			return (LIST_NEXT(prev, entry));
+		i = bucket_index(prev->mac) + 1;
+	}
+	for (; i < CACHE_BUCKETS; i++)
+		if (!LIST_EMPTY(&buckets[i]))
+			return (LIST_FIRST(&buckets[i]));
+	return (NULL);
 }
 
 int

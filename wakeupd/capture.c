@@ -74,6 +74,7 @@ struct capture_ctx {
 
 static void	 capture_frame(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
+static void	 parent_msg(int);
 
 /* The filter program's text, AND-ed with senders when given. */
 static char *
@@ -221,6 +222,16 @@ capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 
 	if (frame_to_msg(ctx, h, bytes, &msg) == -1)
 		return;
+	if (!known_has(msg.mac)) {
+		if (log_getverbose()) {
+			char	 mac[WOL_MAC_STRLEN];
+
+			log_debug("%s: no domain has %s, dropped", ctx->ifname,
+			    wol_mac_ntoa(msg.mac, mac, sizeof(mac)));
+		}
+		explicit_bzero(&msg, sizeof(msg));
+		return;
+	}
 	if (send(ctx->sock, &msg, sizeof(msg), 0) == -1) {
 		explicit_bzero(&msg, sizeof(msg));
 		if (errno == EPIPE || errno == ECONNRESET)
@@ -305,6 +316,23 @@ capture_replay(const char *file, const char *senders)
 	return (rc == PCAP_ERROR ? -1 : 0);
 }
 
+/* The parent's set of known addresses, or its end: then ours. */
+static void
+parent_msg(int sock)
+{
+	static struct macs_msg	 m;
+	ssize_t			 n;
+
+	n = recv(sock, &m, sizeof(m), MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		log_debug("parent went away, exiting");
+		exit(0);
+	}
+	known_recv(&m, n);
+}
+
 /*
  * Poll every capture handle and the parent's socket; leave when the
  * parent goes away.  Runs chrooted and unprivileged already; sandboxes
@@ -341,10 +369,8 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 				continue;
 			fatal("poll");
 		}
-		if (pfd[nifs].revents != 0) {
-			log_debug("parent went away, exiting");
-			exit(0);
-		}
+		if (pfd[nifs].revents != 0)
+			parent_msg(sock);
 		for (i = 0; i < nifs; i++) {
 			if (pfd[i].revents == 0)
 				continue;

@@ -69,6 +69,8 @@ static pid_t			 child_pid;
 static int			 sigpipe[2] = { -1, -1 };
 static int			 quit;
 static int			 exit_status;
+static int			 child_sock = -1;
+static int			 known_timer = -1;
 
 static const char *conn_name(struct virt_conn *);
 static int	 conn_open(struct virt_conn *);
@@ -92,6 +94,8 @@ static int	 msg_check(const struct wake_msg *);
 static void	 wake(const struct wake_msg *);
 static int	 wake_act(virDomainPtr, int, const char **);
 static void	 signal_cb(int, int, int, void *);
+static void	 known_changed(void);
+static void	 known_cb(int, void *);
 static void	 child_exited(int);
 static void	 signal_handler(int);
 static void	 quiet_error(void *, virErrorPtr);
@@ -122,6 +126,27 @@ static const char *
 conn_name(struct virt_conn *c)
 {
 	return (c->uri != NULL ? c->uri : "default URI");
+}
+
+/*
+ * The cache may have changed: send the child the known addresses once
+ * this turn of the loop is over, however many events it held.
+ */
+static void
+known_changed(void)
+{
+	if (known_timer == -1)
+		known_timer = virEventAddTimeout(0, known_cb, NULL, NULL);
+	if (known_timer == -1)
+		fatalx("cannot add a timer");
+}
+
+static void
+known_cb(int timer __unused, void *arg __unused)
+{
+	virEventRemoveTimeout(known_timer);
+	known_timer = -1;
+	known_send(child_sock);
 }
 
 /* libvirt prints errors itself unless told not to; we log them. */
@@ -195,6 +220,7 @@ conn_close(struct virt_conn *c)
 	int	 i;
 
 	cache_remove_conn(c);
+	known_changed();
 	if (c->conn == NULL)
 		return;
 	for (i = 0; i < NEVENTS; i++) {
@@ -328,6 +354,7 @@ domain_refresh(struct virt_conn *c, virDomainPtr dom)
 	explicit_bzero(&pol, sizeof(pol));
  sweep:
 	cache_sweep_domain(c, uuid);
+	known_changed();
 }
 
 static int
@@ -341,6 +368,7 @@ lifecycle_cb(virConnectPtr vc __unused, virDomainPtr dom, int event,
 	case VIR_DOMAIN_EVENT_UNDEFINED:
 		if (virDomainGetUUID(dom, uuid) == 0)
 			cache_remove_domain(c, uuid);
+		known_changed();
 		log_debug("%s: domain %s undefined", conn_name(c),
 		    virDomainGetName(dom));
 		break;
@@ -694,6 +722,7 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 
 	conf = cf;
 	child_pid = child;
+	child_sock = sock;
 	setproctitle("[priv]");
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe(sigpipe) == -1)

@@ -56,6 +56,26 @@ struct wake_msg {
 	uint8_t		 sender[16];		/* IP address, or MAC if 0 */
 };
 
+/*
+ * The only message the parent sends: the NIC addresses it knows, in
+ * parts of MACS_PER_MSG, numbered from 0, each saying the set's size.
+ */
+#define MSG_MACS		0x4d414353	/* "MACS" */
+#define MACS_PER_MSG		170
+
+struct macs_msg {
+	uint32_t	 kind;
+	uint32_t	 seq;
+	uint32_t	 total;
+	uint32_t	 count;
+	uint8_t		 macs[MACS_PER_MSG][WOL_ADDR_LEN];
+};
+
+/* known.c: the known addresses, sent by the parent, kept by the child. */
+void	 known_send(int);
+void	 known_recv(const struct macs_msg *, size_t);
+int	 known_has(const uint8_t *);
+
 struct iface {
 	char		 name[64];
 	void		*pcap;			/* pcap_t, child only */
@@ -120,6 +140,7 @@ void	 cache_remove_conn(struct virt_conn *);
 size_t	 cache_count(void);
 struct cache_ent *cache_first(const uint8_t *);
 struct cache_ent *cache_next(struct cache_ent *);
+struct cache_ent *cache_walk(struct cache_ent *);
 
 /* domxml.c: what a domain's XML says. */
 #define DOMXML_MAXNICS		64

@@ -1,0 +1,122 @@
+/*
+ * Copyright (c) 2026 The wakeup authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "wakeupd.h"
+
+/*
+ * The known addresses, parent to child.  The parent sends every NIC
+ * address in its cache whenever the cache changes, in fixed-size parts;
+ * the capture process keeps the latest complete set, sorted, and passes
+ * on only packets for an address in it.  A flood of magic packets for
+ * unknown addresses then stops in the unprivileged process.  Until the
+ * first set arrives, everything is passed on.
+ */
+
+#define KNOWN_MAX	(1 << 20)	/* addresses in one set */
+
+static uint8_t	(*known)[WOL_ADDR_LEN];	/* sorted; NULL: no set yet */
+static size_t	  nknown;
+static uint8_t	(*pending)[WOL_ADDR_LEN];	/* the set being received */
+static size_t	  npending, ptotal;
+static uint32_t	  pseq;
+
+static int	 mac_cmp(const void *, const void *);
+
+static int
+mac_cmp(const void *a, const void *b)
+{
+	return (memcmp(a, b, WOL_ADDR_LEN));
+}
+
+/* Parent: send the cache's addresses as one set. */
+void
+known_send(int sock)
+{
+	struct macs_msg		 m;
+	struct cache_ent	*e;
+	size_t			 total = cache_count(), sent = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = MSG_MACS;
+	m.total = total;
+	e = cache_walk(NULL);
+	do {
+		m.count = 0;
+		for (; e != NULL && m.count < MACS_PER_MSG; e = cache_walk(e))
+			memcpy(m.macs[m.count++], e->mac, WOL_ADDR_LEN);
+		if (send(sock, &m, sizeof(m), 0) == -1) {
+			if (errno == EPIPE || errno == ECONNRESET)
+				return;		/* the child is gone: SIGCHLD */
+			fatal("send to the capture process");
+		}
+		sent += m.count;
+		m.seq++;
+	} while (sent < total);
+	log_debug("sent %zu known addresses to the capture process", total);
+}
+
+/*
+ * Child: take one part of a set; fatal on anything malformed, since
+ * only the parent writes to this socket.
+ */
+void
+known_recv(const struct macs_msg *m, size_t len)
+{
+	if (len != sizeof(*m) || m->kind != MSG_MACS ||
+	    m->count > MACS_PER_MSG || m->total > KNOWN_MAX)
+		fatalx("malformed message from the parent");
+	if (m->seq == 0) {
+		free(pending);
+		ptotal = m->total;
+		npending = 0;
+		pseq = 0;
+		if ((pending = calloc(ptotal > 0 ? ptotal : 1,
+		    WOL_ADDR_LEN)) == NULL)
+			fatal("calloc");
+	}
+	if (pending == NULL || m->seq != pseq || m->total != ptotal ||
+	    npending + m->count > ptotal)
+		fatalx("malformed set of addresses from the parent");
+	memcpy(pending[npending], m->macs, m->count * WOL_ADDR_LEN);
+	npending += m->count;
+	pseq++;
+	if (npending < ptotal)
+		return;
+	qsort(pending, npending, WOL_ADDR_LEN, mac_cmp);
+	free(known);
+	known = pending;
+	nknown = npending;
+	pending = NULL;
+	log_debug("%zu known addresses", nknown);
+}
+
+/* Child: may a packet for mac matter to the parent? */
+int
+known_has(const uint8_t *mac)
+{
+	if (known == NULL)
+		return (1);
+	return (bsearch(mac, known, nknown, WOL_ADDR_LEN, mac_cmp) != NULL);
+}
