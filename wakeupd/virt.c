@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -52,6 +53,7 @@
 #define KEEPALIVE_IVL	5
 #define KEEPALIVE_CNT	3
 #define NEVENTS		4	/* see events[] */
+#define IFCHECK_MS	2000	/* how often to look for deleted interfaces */
 
 struct virt_conn {
 	TAILQ_ENTRY(virt_conn)	 entry;
@@ -95,6 +97,7 @@ static void	 wake(const struct wake_msg *);
 static int	 wake_act(virDomainPtr, int, const char **);
 static void	 signal_cb(int, int, int, void *);
 static void	 known_changed(void);
+static void	 ifcheck_cb(int, void *);
 static void	 known_cb(int, void *);
 static void	 child_exited(int);
 static void	 signal_handler(int);
@@ -147,6 +150,25 @@ known_cb(int timer __unused, void *arg __unused)
 	virEventRemoveTimeout(known_timer);
 	known_timer = -1;
 	known_send(child_sock);
+}
+
+/*
+ * An interface that was deleted cannot be captured again, and libpcap
+ * does not always say so: look for it, and leave for the service
+ * manager to start us again when it is back.
+ */
+static void
+ifcheck_cb(int timer __unused, void *arg __unused)
+{
+	int	 i;
+
+	for (i = 0; i < conf->nifs; i++)
+		if (if_nametoindex(conf->ifs[i].name) != conf->ifs[i].index) {
+			log_warnx("%s: interface disappeared, exiting",
+			    conf->ifs[i].name);
+			quit = 1;
+			exit_status = 1;
+		}
 }
 
 /* libvirt prints errors itself unless told not to; we log them. */
@@ -749,6 +771,8 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 	    NULL) == -1)
 		fatalx("libvirt event loop: cannot watch descriptors");
 
+	if (virEventAddTimeout(IFCHECK_MS, ifcheck_cb, NULL, NULL) == -1)
+		fatalx("cannot add a timer");
 	cache_init();
 	for (i = 0; i < (conf->nuris > 0 ? conf->nuris : 1); i++) {
 		if ((c = calloc(1, sizeof(*c))) == NULL)

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <net/if.h>
+
 #include <err.h>
 #include <errno.h>
 #include <grp.h>
@@ -201,6 +203,7 @@ main(int argc, char *argv[])
 		    sizeof(ebuf));
 		if (ifs[i].pcap == NULL)
 			errx(1, "%s: %s", argv[i], ebuf);
+		ifs[i].index = if_nametoindex(argv[i]);
 		if (i > 0)
 			(void)strlcat(names, " ", sizeof(names));
 		(void)strlcat(names, argv[i], sizeof(names));

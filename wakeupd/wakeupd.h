@@ -78,6 +78,7 @@ int	 known_has(const uint8_t *);
 
 struct iface {
 	char		 name[64];
+	unsigned int	 index;			/* if_nametoindex at start */
 	void		*pcap;			/* pcap_t, child only */
 };
 

@@ -195,12 +195,13 @@ WPID=
 lv_poll 30 lv_gone "$C" && pass "faults: parent killed" ||
     { fail "faults: parent killed" "child $C still running"; kill "$C"; }
 
-# Deleted: libpcap reports it, and wakeupd exits 1 with that reason.
+# Deleted: libpcap reports it, or wakeupd finds out within 2 s, and
+# exits 1 with that reason.
 wd_start -w 0 -c $LV_URI || { fail "faults: interface deleted" "start"; exit 1; }
 ip -n "$NSB" link del wb0
-if lv_poll 50 lv_gone "$WPID" && wait "$WPID"; [ $? -eq 1 ] &&
-    grep -q "wb0: capture failed: The interface disappeared" "$LOG" &&
-    grep -q "capture process exited with status 1, exiting" "$LOG"; then
+if lv_poll 100 lv_gone "$WPID" && wait "$WPID"; [ $? -eq 1 ] &&
+    grep -Eq "wb0: (capture failed: The interface disappeared|interface \
+disappeared, exiting)" "$LOG"; then
 	pass "faults: interface deleted"
 else
 	fail "faults: interface deleted" "$(logtail)"
