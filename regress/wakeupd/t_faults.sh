@@ -27,6 +27,20 @@ child() {
 	pgrep -P "$WPID" | head -1
 }
 
+# wd_exit SECONDS: set RC to wakeupd's exit status once it has exited
+# by itself within SECONDS, or to "running" (and stop it).  Not in a
+# subshell: only this shell can wait for it.
+wd_exit() {
+	if lv_poll $(($1 * 10)) lv_gone "$WPID"; then
+		wait "$WPID"
+		RC=$?
+		WPID=
+	else
+		RC=running
+		wd_stop >/dev/null 2>&1
+	fi
+}
+
 # wakes NAME DOM MAC: a packet from wa0 wakes DOM within 10 s; DOM is
 # shut off again afterwards.
 wakes() {
@@ -162,12 +176,9 @@ fi
 C=$(child)
 insa "$WAKEUP" wa0 "$M1" >/dev/null 2>&1
 kill "$WPID"
-lv_poll 100 lv_gone "$WPID"
-wait "$WPID"
-rc=$?
-WPID=
-if [ $rc -ne 0 ]; then
-	fail "faults: SIGTERM during a wake" "exit $rc"
+wd_exit 10
+if [ "$RC" != 0 ]; then
+	fail "faults: SIGTERM during a wake" "exit $RC"
 elif ! lv_poll 20 lv_gone "$C"; then
 	fail "faults: SIGTERM during a wake" "child $C left behind"
 else
@@ -178,13 +189,13 @@ lv_destroy a
 # The child killed: the parent exits, saying so.
 wd_start -w 0 -c $LV_URI || { fail "faults: child killed" "start"; exit 1; }
 kill -9 "$(child)"
-if lv_poll 50 lv_gone "$WPID" && wait "$WPID"; [ $? -eq 1 ] &&
-    grep -q "capture process killed by signal 9, exiting" "$LOG"; then
+wd_exit 5
+if [ "$RC" = 1 ] && grep -q "capture process killed by signal 9, exiting" "$LOG"; then
 	pass "faults: child killed"
 else
 	fail "faults: child killed" "$(logtail)"
 fi
-WPID=
+wd_stop
 
 # The parent killed: the child sees its socket close and exits.
 wd_start -w 0 -c $LV_URI || { fail "faults: parent killed" "start"; exit 1; }
@@ -199,11 +210,11 @@ lv_poll 30 lv_gone "$C" && pass "faults: parent killed" ||
 # exits 1 with that reason.
 wd_start -w 0 -c $LV_URI || { fail "faults: interface deleted" "start"; exit 1; }
 ip -n "$NSB" link del wb0
-if lv_poll 100 lv_gone "$WPID" && wait "$WPID"; [ $? -eq 1 ] &&
-    grep -Eq "wb0: (capture failed: The interface disappeared|interface \
+wd_exit 10
+if [ "$RC" = 1 ] && grep -Eq "wb0: (capture failed: The interface disappeared|interface \
 disappeared, exiting)" "$LOG"; then
 	pass "faults: interface deleted"
 else
 	fail "faults: interface deleted" "$(logtail)"
 fi
-WPID=
+wd_stop
