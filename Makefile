@@ -234,7 +234,7 @@ asan-test: deps
 	@tests="$(ASAN_TESTS)"; [ -n "$$tests" ] || tests="regress/common/test_wol \
 	    $$(ls regress/*/t_*.sh | grep -v -e /t_valgrind.sh -e /t_sandbox.sh)"; \
 	    sh regress/sanitize.sh sh regress/run.sh $$tests; rc=$$?; \
-	    $(MAKE) clean; exit $$rc
+	    $(MAKE) clean >/dev/null; exit $$rc
 
 # What make fuzz learnt, regress/fuzz/work, outlives clean.
 clean: fuzz-clean
