@@ -27,11 +27,11 @@
 
 /*
  * The known addresses, parent to child.  The parent sends every NIC
- * address in its cache whenever the cache changes, in fixed-size parts;
- * the capture process keeps the latest complete set, sorted, and passes
- * on only packets for an address in it.  A flood of magic packets for
- * unknown addresses then stops in the unprivileged process.  Until the
- * first set arrives, everything is passed on.
+ * address in its cache, sorted and each once, whenever the cache changes,
+ * in fixed-size parts; the capture process keeps the latest complete set
+ * and passes on only packets for an address in it.  A flood of magic
+ * packets for unknown addresses then stops in the unprivileged process.
+ * Until the first set arrives, everything is passed on.
  */
 
 #define KNOWN_MAX	(1 << 20)	/* addresses in one set */
@@ -50,23 +50,38 @@ mac_cmp(const void *a, const void *b)
 	return (memcmp(a, b, WOL_ADDR_LEN));
 }
 
-/* Parent: send the cache's addresses as one set. */
+/*
+ * Parent: send the cache's addresses as one set, sorted here: qsort(3)
+ * may ask the kernel how much memory there is, which the child's
+ * sandbox does not allow.
+ */
 void
 known_send(int sock)
 {
 	struct macs_msg		 m;
 	struct cache_ent	*e;
-	size_t			 total = cache_count(), sent = 0;
+	uint8_t			(*all)[WOL_ADDR_LEN];
+	size_t			 total = 0, n = 0, sent = 0, i;
+
+	if ((all = calloc(cache_count() + 1, WOL_ADDR_LEN)) == NULL)
+		fatal("calloc");
+	for (e = cache_walk(NULL); e != NULL; e = cache_walk(e))
+		memcpy(all[n++], e->mac, WOL_ADDR_LEN);
+	qsort(all, n, WOL_ADDR_LEN, mac_cmp);
+	for (i = 0; i < n; i++)		/* a MAC on two domains: once */
+		if (total == 0 || memcmp(all[total - 1], all[i],
+		    WOL_ADDR_LEN) != 0)
+			memmove(all[total++], all[i], WOL_ADDR_LEN);
 
 	memset(&m, 0, sizeof(m));
 	m.kind = MSG_MACS;
 	m.total = total;
-	e = cache_walk(NULL);
 	do {
-		m.count = 0;
-		for (; e != NULL && m.count < MACS_PER_MSG; e = cache_walk(e))
-			memcpy(m.macs[m.count++], e->mac, WOL_ADDR_LEN);
+		m.count = total - sent < MACS_PER_MSG ? total - sent :
+		    MACS_PER_MSG;
+		memcpy(m.macs, all[sent], m.count * WOL_ADDR_LEN);
 		if (send(sock, &m, sizeof(m), 0) == -1) {
+			free(all);
 			if (errno == EPIPE || errno == ECONNRESET)
 				return;		/* the child is gone: SIGCHLD */
 			fatal("send to the capture process");
@@ -74,6 +89,7 @@ known_send(int sock)
 		sent += m.count;
 		m.seq++;
 	} while (sent < total);
+	free(all);
 	log_debug("sent %zu known addresses to the capture process", total);
 }
 
@@ -84,6 +100,8 @@ known_send(int sock)
 void
 known_recv(const struct macs_msg *m, size_t len)
 {
+	size_t	 i;
+
 	if (len != sizeof(*m) || m->kind != MSG_MACS ||
 	    m->count > MACS_PER_MSG || m->total > KNOWN_MAX)
 		fatalx("malformed message from the parent");
@@ -104,7 +122,10 @@ known_recv(const struct macs_msg *m, size_t len)
 	pseq++;
 	if (npending < ptotal)
 		return;
-	qsort(pending, npending, WOL_ADDR_LEN, mac_cmp);
+	/* bsearch(3) needs the order the parent promised. */
+	for (i = 1; i < npending; i++)
+		if (mac_cmp(pending[i - 1], pending[i]) >= 0)
+			fatalx("unsorted set of addresses from the parent");
 	free(known);
 	known = pending;
 	nknown = npending;

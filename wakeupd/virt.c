@@ -53,7 +53,7 @@
 #define KEEPALIVE_IVL	5
 #define KEEPALIVE_CNT	3
 #define NEVENTS		4	/* see events[] */
-#define IFCHECK_MS	2000	/* how often to look for deleted interfaces */
+#define IFCHECK_MS	5000	/* how often to look for deleted interfaces */
 
 struct virt_conn {
 	TAILQ_ENTRY(virt_conn)	 entry;

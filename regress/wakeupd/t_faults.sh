@@ -206,11 +206,11 @@ WPID=
 lv_poll 30 lv_gone "$C" && pass "faults: parent killed" ||
     { fail "faults: parent killed" "child $C still running"; kill "$C"; }
 
-# Deleted: libpcap reports it, or wakeupd finds out within 2 s, and
+# Deleted: libpcap reports it, or wakeupd finds out within 5 s, and
 # exits 1 with that reason.
 wd_start -w 0 -c $LV_URI || { fail "faults: interface deleted" "start"; exit 1; }
 ip -n "$NSB" link del wb0
-wd_exit 10
+wd_exit 15
 if [ "$RC" = 1 ] && grep -Eq "wb0: (capture failed: The interface disappeared|interface \
 disappeared, exiting)" "$LOG"; then
 	pass "faults: interface deleted"

@@ -12,7 +12,8 @@
 needroot "sandbox: setup" "sandbox: unprivileged user" "sandbox: chroot" \
     "sandbox: seccomp on" "sandbox: descriptors" \
     "sandbox: parent holds libvirt" "sandbox: open kills it" \
-    "sandbox: connect kills it" "sandbox: socket refused"
+    "sandbox: connect kills it" "sandbox: socket refused" \
+    "sandbox: 1,000 known addresses"
 
 # The child of the running wakeupd.
 child() {
@@ -149,3 +150,35 @@ wd_stop
 inject "sandbox: open kills it" 'open("/etc/passwd", 0)'
 inject "sandbox: connect kills it" '((long (*)(int, void *, int))connect)(0, 0, 0)'
 refuse_socket "sandbox: socket refused"
+
+# The parent hands the sandboxed child every known address, here 1,000
+# of them (a test driver node): the child must take them within its
+# filter, drop a packet for an address no domain has, and pass one on.
+awk 'BEGIN {
+	print "<node>"
+	for (i = 0; i < 1000; i++)
+		printf "<domain type=\"test\" xmlns:test=\"http://libvirt.org/" \
+		    "schemas/domain/test/1.0\"><name>k%d</name>" \
+		    "<memory>65536</memory><os><type>hvm</type></os>" \
+		    "<devices><interface type=\"user\"><mac address=" \
+		    "\"52:54:00:77:%02x:%02x\"/></interface></devices>" \
+		    "<test:runstate>5</test:runstate></domain>\n", i,
+		    int(i / 256), i % 256
+	print "</node>"
+}' >"$TMPD/k1000.xml"
+if wd_start -v -w 0 -c "test://$TMPD/k1000.xml"; then
+	n0=$(nlines)
+	insa "$WAKEUP" wa0 52:54:00:78:00:01 >/dev/null 2>&1
+	insa "$WAKEUP" wa0 52:54:00:77:03:e7 >/dev/null 2>&1
+	if waitline "$n0" "wake k999 mac 52:54:00:77:03:e7 .*: start: ok" &&
+	    grep -q "capture\]: 1000 known addresses" "$LOG" &&
+	    has_line "$n0" "no domain has 52:54:00:78:00:01, dropped" &&
+	    lv_alive "$(child)"; then
+		pass "sandbox: 1,000 known addresses"
+	else
+		fail "sandbox: 1,000 known addresses" "$(logtail)"
+	fi
+else
+	fail "sandbox: 1,000 known addresses" "wakeupd: $(logtail)"
+fi
+wd_stop
