@@ -127,16 +127,18 @@ clean:
 # child subreaper, so that a destroyed qemu is reaped at once (see
 # regress/libvirt.sh).
 TOOL_PROGS=	regress/tools/sendframe regress/tools/reaper
-TOOL_OBJS=	regress/tools/sendframe.o regress/tools/reaper.o
+TOOL_OBJS=	regress/tools/sendframe.o regress/tools/reaper.o \
+		regress/tools/unhex.o
 
 all: $(TOOL_PROGS)
 
-regress/tools/sendframe: regress/tools/sendframe.o common/compat.o
-	$(CC) $(LDFLAGS) -o $@ regress/tools/sendframe.o common/compat.o \
-	    $(LIBNET_LIBS)
+regress/tools/sendframe: regress/tools/sendframe.o regress/tools/unhex.o \
+    common/compat.o
+	$(CC) $(LDFLAGS) -o $@ regress/tools/sendframe.o regress/tools/unhex.o \
+	    common/compat.o $(LIBNET_LIBS)
 regress/tools/reaper: regress/tools/reaper.o
 	$(CC) $(LDFLAGS) -o $@ regress/tools/reaper.o
-$(TOOL_OBJS): $(COMMON_HDRS)
+$(TOOL_OBJS): $(COMMON_HDRS) regress/tools/unhex.h
 
 clean: tools-clean
 tools-clean:
@@ -253,9 +255,9 @@ bench: deps
 	@$(MAKE) all $(PERF_PROGS)
 	@sh regress/perf/bench.sh
 
-regress/perf/pace: regress/perf/pace.o common/compat.o
-	$(CC) $(LDFLAGS) -o $@ regress/perf/pace.o common/compat.o \
-	    $(LIBNET_LIBS)
+regress/perf/pace: regress/perf/pace.o regress/tools/unhex.o common/compat.o
+	$(CC) $(LDFLAGS) -o $@ regress/perf/pace.o regress/tools/unhex.o \
+	    common/compat.o $(LIBNET_LIBS)
 regress/perf/timeit: regress/perf/timeit.o common/compat.o
 	$(CC) $(LDFLAGS) -o $@ regress/perf/timeit.o common/compat.o
 $(PERF_OBJS): $(COMMON_HDRS)

@@ -232,6 +232,8 @@ conn_open(struct virt_conn *c)
 		conn_close(c);
 		return (-1);
 	}
+	/* Also when there is no domain at all: then nothing is known. */
+	known_changed();
 	c->backoff = BACKOFF_MIN;
 	return (0);
 }

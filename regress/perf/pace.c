@@ -42,6 +42,7 @@
 #include <libnet.h>
 
 #include "compat.h"
+#include "../tools/unhex.h"
 
 #define FRAME_MIN	14		/* an Ethernet header */
 #define FRAME_MAX	1518		/* with an 802.1Q tag, no FCS */
@@ -57,8 +58,6 @@ struct frame {
 };
 
 static void __dead usage(void);
-static int	 hexval(int);
-static ssize_t	 unhex(const char *, uint8_t *, size_t);
 static size_t	 read_frames(const char *, struct frame *, size_t);
 static double	 elapsed(const struct timespec *);
 static void	 sleep_until(const struct timespec *, double);
@@ -69,43 +68,6 @@ usage(void)
 	fprintf(stderr, "usage: pace [-c count] [-r rate] [-t seconds] "
 	    "interface file\n");
 	exit(1);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
-
-/* Hex text to bytes; -1 on a stray character, an odd digit or overflow. */
-static ssize_t
-unhex(const char *s, uint8_t *buf, size_t size)
-{
-	size_t	 n = 0;
-	int	 hi = -1, v;
-
-	for (; *s != '\0'; s++) {
-		if (isspace((unsigned char)*s))
-			continue;
-		if ((v = hexval((unsigned char)*s)) == -1)
-			return (-1);
-		if (hi == -1) {
-			hi = v;
-			continue;
-		}
-		if (n == size)
-			return (-1);
-		buf[n++] = hi << 4 | v;
-		hi = -1;
-	}
-	if (hi != -1)
-		return (-1);
-	return (n);
 }
 
 static size_t

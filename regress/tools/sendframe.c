@@ -35,57 +35,19 @@
 #include <libnet.h>
 
 #include "compat.h"
+#include "unhex.h"
 
 #define FRAME_MIN	14		/* an Ethernet header */
 #define FRAME_MAX	1518		/* with an 802.1Q tag, no FCS */
 #define COUNT_MAX	100000
 
 static void __dead usage(void);
-static int	 hexval(int);
-static ssize_t	 unhex(const char *, uint8_t *, size_t);
 
 static void __dead
 usage(void)
 {
 	fprintf(stderr, "usage: sendframe [-c count] interface hex\n");
 	exit(1);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
-
-/* Hex text to bytes; -1 on a stray character, an odd digit or overflow. */
-static ssize_t
-unhex(const char *s, uint8_t *buf, size_t size)
-{
-	size_t	 n = 0;
-	int	 hi = -1, v;
-
-	for (; *s != '\0'; s++) {
-		if (isspace((unsigned char)*s))
-			continue;
-		if ((v = hexval((unsigned char)*s)) == -1)
-			return (-1);
-		if (hi == -1) {
-			hi = v;
-			continue;
-		}
-		if (n == size)
-			return (-1);
-		buf[n++] = hi << 4 | v;
-		hi = -1;
-	}
-	if (hi != -1)
-		return (-1);
-	return (n);
 }
 
 int
