@@ -258,12 +258,12 @@ EOF
 	done
 }
 
-lv_define() {
-	_lv_n=$LV_PFX$1; shift
-	[ $# -ge 1 ] || return 1
-	cat >"$TMPD/$_lv_n.xml" <<EOF
+# lv_xml NAME MAC...: the XML of a tiny domain (see lv_define).
+lv_xml() {
+	_lv_x=$1; shift
+	cat <<EOF
 <domain type='qemu'>
-  <name>$_lv_n</name>
+  <name>$_lv_x</name>
   <description>wakeup regress: throwaway, removed by the test</description>
   <memory unit='MiB'>32</memory>
   <vcpu>1</vcpu>
@@ -279,6 +279,12 @@ $(lv_ifxml "$@")
   </devices>
 </domain>
 EOF
+}
+
+lv_define() {
+	_lv_n=$LV_PFX$1; shift
+	[ $# -ge 1 ] || return 1
+	lv_xml "$_lv_n" "$@" >"$TMPD/$_lv_n.xml"
 	lv_hook_doms "$_lv_n"
 	# The first define after libvirtd starts may probe qemu: more time.
 	timeout 120 virsh -q -c "$LV_URI" define "$TMPD/$_lv_n.xml" >/dev/null

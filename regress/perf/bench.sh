@@ -697,24 +697,7 @@ lvb_mac() {
 }
 
 lvb_xml() {
-	cat <<EOF
-<domain type='qemu'>
-  <name>$LV_PFX$1</name>
-  <description>wakeup bench: throwaway, removed by the benchmark</description>
-  <memory unit='MiB'>32</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>destroy</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-$(lv_ifxml "$2")
-    <serial type='null'/>
-    <video><model type='none'/></video>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-EOF
+	lv_xml "$LV_PFX$1" "$2"
 }
 
 # lvb_define FROM TO: domains nFROM .. nTO-1.
