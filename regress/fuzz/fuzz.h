@@ -28,7 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int	 LLVMFuzzerInitialize(int *, char ***);
+/* Optional, as libFuzzer has it: only targets that need it define it. */
+int	 LLVMFuzzerInitialize(int *, char ***) __attribute__((__weak__));
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* A broken invariant is a finding: abort so that both drivers see it. */

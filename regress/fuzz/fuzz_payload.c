@@ -29,14 +29,6 @@
 #include "fuzz.h"
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return (0);
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t		 mac[WOL_ADDR_LEN], again[WOL_PAYLOAD_MAXLEN];

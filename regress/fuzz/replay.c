@@ -115,7 +115,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: %s file|directory ...\n", argv[0]);
 		return (1);
 	}
-	LLVMFuzzerInitialize(&argc, &argv);
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++) {
 		if (stat(argv[i], &st) == -1)
 			err(1, "%s", argv[i]);
