@@ -232,8 +232,18 @@ capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 		explicit_bzero(&msg, sizeof(msg));
 		return;
 	}
-	if (send(ctx->sock, &msg, sizeof(msg), 0) == -1) {
+	/*
+	 * Never wait for the parent: it may be sending us the known
+	 * addresses at this moment.  A full socket means a flood the
+	 * parent would debounce anyway, so this packet goes.
+	 */
+	if (send(ctx->sock, &msg, sizeof(msg), MSG_DONTWAIT) == -1) {
 		explicit_bzero(&msg, sizeof(msg));
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+			log_debug("%s: parent busy, packet dropped",
+			    ctx->ifname);
+			return;
+		}
 		if (errno == EPIPE || errno == ECONNRESET)
 			exit(0);
 		fatal("send to parent");
