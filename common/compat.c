@@ -118,6 +118,8 @@ unveil(const char *path __unused, const char *permissions __unused)
 static char	*title_base;
 static size_t	 title_size;
 static char	 title_prog[32];
+static char	**arg_copy, **arg_orig;	/* the heap copies and the originals */
+static int	 arg_count;
 
 /*
  * ps(1) on Linux shows the memory argv points at, so the title is
@@ -142,13 +144,36 @@ compat_setproctitle_init(int argc, char **argv)
 	 * The title overwrites the arguments: move them to the heap first,
 	 * so that what getopt(3) hands out stays valid.
 	 */
+	if ((arg_orig = calloc(argc, sizeof(*arg_orig))) == NULL) {
+		title_base = NULL;
+		return;
+	}
 	for (i = 0; i < argc && argv[i] != NULL; i++) {
 		if ((copy = strdup(argv[i])) == NULL) {
 			title_base = NULL;
 			return;
 		}
+		arg_orig[i] = argv[i];
 		argv[i] = copy;
 	}
+	arg_copy = argv;
+	arg_count = i;
+}
+
+void
+compat_wipe_arg(char *arg)
+{
+	size_t	 len = strlen(arg), off;
+	int	 i;
+
+	for (i = 0; i < arg_count; i++) {
+		if (arg < arg_copy[i] ||
+		    arg > arg_copy[i] + strlen(arg_copy[i]))
+			continue;
+		off = arg - arg_copy[i];
+		explicit_bzero(arg_orig[i] + off, len);
+	}
+	explicit_bzero(arg, len);
 }
 
 void
@@ -178,5 +203,11 @@ setproctitle(const char *fmt, ...)
 void
 compat_setproctitle_init(int argc __unused, char **argv __unused)
 {
+}
+
+void
+compat_wipe_arg(char *arg)
+{
+	explicit_bzero(arg, strlen(arg));
 }
 #endif /* COMPAT_NEED_SETPROCTITLE */

@@ -70,6 +70,8 @@ int	 unveil(const char *, const char *);
  * compat_setproctitle_init is a no-op where setproctitle is native.
  */
 void	 compat_setproctitle_init(int, char **);
+/* Wipe an argument (a password) also where ps(1) reads it. */
+void	 compat_wipe_arg(char *);
 #ifdef COMPAT_NEED_SETPROCTITLE
 void	 setproctitle(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));

@@ -516,8 +516,11 @@ msg_cb(int watch __unused, int fd, int events, void *arg __unused)
 		if (n == -1)
 			fatal("capture socket");
 		if (n == 0) {
-			child_exited(0);
-			exit(1);
+			/* An empty message reads the same: do not wait. */
+			log_warnx("capture process closed its socket, exiting");
+			quit = 1;
+			exit_status = 1;
+			return;
 		}
 		if ((size_t)n != sizeof(m) || msg_check(&m) == -1) {
 			explicit_bzero(&m, sizeof(m));
@@ -552,10 +555,11 @@ latency_us(const struct wake_msg *m)
 	    (long long)m->ts_us);
 }
 
-static int
+/* In 64 bits: an int wraps after 24.8 days and would debounce for ever. */
+static long long
 elapsed_ms(const struct timespec *then, const struct timespec *now)
 {
-	return ((now->tv_sec - then->tv_sec) * 1000 +
+	return ((long long)(now->tv_sec - then->tv_sec) * 1000 +
 	    (now->tv_nsec - then->tv_nsec) / 1000000);
 }
 
@@ -586,7 +590,7 @@ wake(const struct wake_msg *m)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (; e != NULL; e = cache_next(e))
 		if ((e->last.tv_sec != 0 || e->last.tv_nsec != 0) &&
-		    elapsed_ms(&e->last, &now) < conf->window * 1000) {
+		    elapsed_ms(&e->last, &now) < conf->window * 1000LL) {
 			log_debug("%s from %s on %s: within %d s of the last "
 			    "wake, ignored", mac, from, ifname, conf->window);
 			return;
@@ -804,6 +808,8 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 	TAILQ_FOREACH(c, &conns, entry)
 		conn_close(c);
 	if (child_pid != -1) {
+		/* The closed socket ends it even where SIGTERM is ignored. */
+		close(child_sock);
 		kill(child_pid, SIGTERM);
 		waitpid(child_pid, &status, 0);
 	}

@@ -145,7 +145,7 @@ main(int argc, char *argv[])
 			if (wol_pw_parse(optarg, &cf.pw, &errstr) == -1)
 				errx(1, "-s: %s", errstr);
 			/* Out of ps(1); the copy in cf is what counts. */
-			explicit_bzero(optarg, strlen(optarg));
+			compat_wipe_arg(optarg);
 			break;
 		case 'u':
 			user = optarg;
