@@ -72,6 +72,7 @@ static int			 sigpipe[2] = { -1, -1 };
 static int			 quit;
 static int			 exit_status;
 static int			 child_sock = -1;
+static int			 child_gone;		/* its socket closed */
 static int			 known_timer = -1;
 
 static const char *conn_name(struct virt_conn *);
@@ -100,6 +101,7 @@ static void	 known_changed(void);
 static void	 ifcheck_cb(int, void *);
 static void	 known_cb(int, void *);
 static void	 child_exited(int);
+static void	 child_status(int);
 static void	 signal_handler(int);
 static void	 quiet_error(void *, virErrorPtr);
 static const char *state_name(int);
@@ -516,8 +518,11 @@ msg_cb(int watch __unused, int fd, int events, void *arg __unused)
 		if (n == -1)
 			fatal("capture socket");
 		if (n == 0) {
-			/* An empty message reads the same: do not wait. */
-			log_warnx("capture process closed its socket, exiting");
+			/*
+			 * It has exited, or sent an empty message, which reads
+			 * the same: say how it ended once it is reaped.
+			 */
+			child_gone = 1;
 			quit = 1;
 			exit_status = 1;
 			return;
@@ -730,6 +735,14 @@ child_exited(int flags)
 	if (child_pid == -1 || waitpid(child_pid, &status, flags) != child_pid)
 		return;
 	child_pid = -1;
+	child_status(status);
+	quit = 1;
+	exit_status = 1;
+}
+
+static void
+child_status(int status)
+{
 	if (WIFSIGNALED(status))
 		log_warnx("capture process killed by signal %d%s, exiting",
 		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
@@ -737,8 +750,6 @@ child_exited(int flags)
 	else
 		log_warnx("capture process exited with status %d, exiting",
 		    WEXITSTATUS(status));
-	quit = 1;
-	exit_status = 1;
 }
 
 __dead void
@@ -811,7 +822,8 @@ virt_main(struct wakeup_conf *cf, int sock, pid_t child)
 		/* The closed socket ends it even where SIGTERM is ignored. */
 		close(child_sock);
 		kill(child_pid, SIGTERM);
-		waitpid(child_pid, &status, 0);
+		if (waitpid(child_pid, &status, 0) == child_pid && child_gone)
+			child_status(status);
 	}
 	exit(exit_status);
 }
