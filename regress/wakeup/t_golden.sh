@@ -55,19 +55,7 @@ awk 'BEGIN { for (i = 1; i <= 10000; i++)
 
 # Run inside the namespace: set up the links, then every case.
 cat >"$TMPD/inner.sh" <<'EOF'
-set -e
-ip link set lo up
-ip link add wa0 address 02:00:5e:10:00:0a type veth \
-    peer name wb0 address 02:00:5e:10:00:0b
-ip link add wa1 address 02:00:5e:10:00:0c type veth \
-    peer name wb1 address 02:00:5e:10:00:0d
-for i in wa0 wb0 wa1 wb1; do
-	ip link set $i addrgenmode none
-	ip link set $i up
-done
-ip addr add 192.0.2.10/24 dev wa0
-ip addr add fe80::a/64 dev wa0 nodad
-set +e
+. "$TOP/regress/links.sh" || exit 1
 mkdir -p "$TMPD/out"
 while IFS='|' read -r name args; do
 	# shellcheck disable=SC2086
@@ -98,7 +86,7 @@ if ! "$@" true 2>/dev/null; then
 	done
 	exit 0
 fi
-export TMPD WAKEUP T1
+export TOP TMPD WAKEUP T1
 if ! "$@" sh "$TMPD/inner.sh" >"$TMPD/inner.out" 2>&1; then
 	fail "golden setup" "$(tr '\n' ' ' <"$TMPD/inner.out")"
 	exit 1

@@ -65,19 +65,7 @@ VG="valgrind --tool=memcheck --leak-check=full \
 --suppressions=$TOP/regress/valgrind.supp"
 
 cat >"$TMPD/inner.sh" <<'EOF'
-set -e
-ip link set lo up
-ip link add wa0 address 02:00:5e:10:00:0a type veth \
-    peer name wb0 address 02:00:5e:10:00:0b
-ip link add wa1 address 02:00:5e:10:00:0c type veth \
-    peer name wb1 address 02:00:5e:10:00:0d
-for i in wa0 wb0 wa1 wb1; do
-	ip link set $i addrgenmode none
-	ip link set $i up
-done
-ip addr add 192.0.2.10/24 dev wa0
-ip addr add fe80::a/64 dev wa0 nodad
-set +e
+. "$TOP/regress/links.sh" || exit 1
 while IFS='|' read -r name rc args; do
 	# shellcheck disable=SC2086
 	$VG --log-file="$O/$name.vg" "$WAKEUP" -n $args \
@@ -125,7 +113,7 @@ if ! "$@" true 2>/dev/null; then
 		skip "valgrind wakeup $n" "cannot create a network namespace"
 	done
 else
-	export TMPD WAKEUP O VG
+	export TOP TMPD WAKEUP O VG
 	if ! "$@" sh "$TMPD/inner.sh" >"$TMPD/inner.out" 2>&1; then
 		fail "valgrind setup" "$(tr '\n' ' ' <"$TMPD/inner.out")"
 		exit 1
