@@ -585,13 +585,12 @@ wake(const struct wake_msg *m)
 
 	ifname = conf->ifs[m->ifidx].name;
 	wol_mac_ntoa(m->mac, mac, sizeof(mac));
-	sender_text(m, from, sizeof(from));
-
+	/* Only in a race with an event: the child drops unknown ones. */
 	if ((e = cache_first(m->mac)) == NULL) {
-		log_debug("no domain has %s (from %s on %s)", mac, from,
-		    ifname);
+		log_debug("no domain has %s (on %s)", mac, ifname);
 		return;
 	}
+	sender_text(m, from, sizeof(from));
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (; e != NULL; e = cache_next(e))
 		if ((e->last.tv_sec != 0 || e->last.tv_nsec != 0) &&
