@@ -106,6 +106,12 @@ pledge(const char *promises __unused, const char *execpromises __unused)
 {
 	return (0);
 }
+
+int
+unveil(const char *path __unused, const char *permissions __unused)
+{
+	return (0);
+}
 #endif /* COMPAT_NEED_PLEDGE */
 
 #ifdef COMPAT_NEED_SETPROCTITLE

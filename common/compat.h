@@ -62,6 +62,7 @@ int	 timingsafe_bcmp(const void *, const void *, size_t);
 
 #ifdef COMPAT_NEED_PLEDGE
 int	 pledge(const char *, const char *);
+int	 unveil(const char *, const char *);
 #endif
 
 /*
