@@ -31,9 +31,10 @@ PCAP_LIBS!=	$(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap
 VIRT_CFLAGS!=	$(PKG_CONFIG) --cflags libvirt libxml-2.0 2>/dev/null || true
 VIRT_LIBS!=	$(PKG_CONFIG) --libs libvirt libxml-2.0 2>/dev/null || \
 		    echo -lvirt -lxml2
+THREAD_LIBS?=	-pthread
 
 # _DEFAULT_SOURCE and _GNU_SOURCE matter to glibc only.
-ALL_CPPFLAGS=	-Icommon -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+ALL_CPPFLAGS=	-Icommon -Iwakeupd -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		-DWAKEUPD_USER=\"$(WAKEUPD_USER)\" \
 		-DWAKEUPD_CHROOT=\"$(WAKEUPD_CHROOT)\" $(CPPFLAGS)
 ALL_CFLAGS=	$(CFLAGS) $(WARNFLAGS) $(ALL_CPPFLAGS) $(LIBNET_CFLAGS) \
@@ -42,11 +43,12 @@ ALL_CFLAGS=	$(CFLAGS) $(WARNFLAGS) $(ALL_CPPFLAGS) $(LIBNET_CFLAGS) \
 COMMON_OBJS=	common/wol.o common/frame.o common/compat.o
 COMMON_HDRS=	common/wol.h common/compat.h
 WAKEUP_OBJS=	wakeup/wakeup.o
-WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/virt.o wakeupd/cache.o \
-		wakeupd/domxml.o wakeupd/log.o wakeupd/sandbox.o \
-		wakeupd/known.o
-WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/log.h
-TEST_PROGS=	regress/common/test_wol
+WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
+		wakeupd/conn.o wakeupd/wake.o wakeupd/decide.o \
+		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
+		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o
+WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h
+TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide
 
 PROGS=		wakeup/wakeup wakeupd/wakeupd
 
@@ -64,11 +66,18 @@ wakeup/wakeup: $(WAKEUP_OBJS) $(COMMON_OBJS)
 
 wakeupd/wakeupd: $(WAKEUPD_OBJS) $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(WAKEUPD_OBJS) $(COMMON_OBJS) \
-	    $(PCAP_LIBS) $(VIRT_LIBS)
+	    $(PCAP_LIBS) $(VIRT_LIBS) $(THREAD_LIBS)
 
 regress/common/test_wol: regress/common/test_wol.o $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ regress/common/test_wol.o $(COMMON_OBJS)
 regress/common/test_wol.o: $(COMMON_HDRS)
+
+# The wake decision's table, compiled from the daemon's own decide.c.
+regress/wakeupd/test_decide: regress/wakeupd/test_decide.o \
+    wakeupd/decide.o common/compat.o
+	$(CC) $(LDFLAGS) -o $@ regress/wakeupd/test_decide.o \
+	    wakeupd/decide.o common/compat.o
+regress/wakeupd/test_decide.o: $(COMMON_HDRS) wakeupd/decide.h
 
 # Install what the build and the tests need, when something is missing.
 deps:
@@ -120,7 +129,7 @@ install: $(PROGS)
 
 clean:
 	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
-	    $(WAKEUPD_OBJS) regress/common/*.o
+	    $(WAKEUPD_OBJS) regress/common/*.o regress/wakeupd/*.o
 
 # Test tools: sendframe writes any frame out an interface (the system
 # tests' crafted frames); reaper runs a libvirtd the tests start as a
@@ -234,7 +243,7 @@ asan-test: deps
 	@# sanitizers (valgrind; the seccomp filter, which a sanitizer
 	@# build leaves off).
 	@tests="$(ASAN_TESTS)"; [ -n "$$tests" ] || tests="regress/common/test_wol \
-	    $$(ls regress/*/t_*.sh | grep -v -e /t_valgrind.sh -e /t_sandbox.sh)"; \
+	    regress/wakeupd/test_decide $$(ls regress/*/t_*.sh | grep -v -e /t_valgrind.sh -e /t_sandbox.sh)"; \
 	    sh regress/sanitize.sh sh regress/run.sh $$tests; rc=$$?; \
 	    $(MAKE) clean >/dev/null; exit $$rc
 

@@ -14,7 +14,8 @@ trap 'rm -f "$out"' EXIT
 if [ $# -gt 0 ]; then
 	tests="$*"
 else
-	tests="regress/common/test_wol $(ls regress/*/t_*.sh 2>/dev/null)"
+	tests="regress/common/test_wol regress/wakeupd/test_decide
+	    $(ls regress/*/t_*.sh 2>/dev/null)"
 fi
 
 for t in $tests; do

@@ -211,7 +211,7 @@ main(int argc, char *argv[])
 	cf.nifs = argc;
 
 	if (noaction) {
-		if (virt_check(&cf) == -1)
+		if (report(&cf) == -1)
 			exit(1);
 		printf("configuration OK\n");
 		exit(0);
@@ -239,5 +239,5 @@ main(int argc, char *argv[])
 		ifs[i].pcap = NULL;
 	}
 	endpwent();
-	virt_main(&cf, sp[0], pid);
+	parent_main(&cf, sp[0], pid);
 }

@@ -25,6 +25,7 @@
 
 #include "compat.h"
 #include "wol.h"
+#include "decide.h"
 
 #ifndef WAKEUPD_USER
 #define WAKEUPD_USER		"_wakeupd"
@@ -90,7 +91,7 @@ __dead void capture_main(int, struct iface *, int, const char *);
 /* sandbox.c: pledge or seccomp for the capture process. */
 void	 sandbox_child(void);
 
-/* virt.c: the libvirt side. */
+/* The configuration of the privileged side. */
 struct wakeup_conf {
 	const char	*uris[WAKEUPD_MAXURIS];
 	int		 nuris;
@@ -101,47 +102,85 @@ struct wakeup_conf {
 	struct wol_pw	 pw;			/* for domains without their own */
 	const char	*filter;		/* senders, AND-ed */
 };
-int	 virt_check(struct wakeup_conf *);
-__dead void virt_main(struct wakeup_conf *, int, pid_t);
+
+/* loop.c: the privileged process's loop. */
+__dead void parent_main(struct wakeup_conf *, int, pid_t);
+void	 known_changed(void);
+int64_t	 mono_ms(void);
+
+/* report.c: wakeupd -n. */
+int	 report(struct wakeup_conf *);
+
+/* wake.c: a validated packet -> the decision -> an action. */
+void	 wake_init(struct wakeup_conf *);
+void	 wake(const struct wake_msg *);
+void	 wake_prune(int64_t);
+void	 refuse_log(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
 
 /*
- * Wake policy, kept with each domain in its libvirt metadata:
- * <wake xmlns="urn:wakeupd:1" allow="yes|no" password="..."/>
+ * What a connection's worker read of one domain: its state and the
+ * policy and NIC addresses of its live and persistent XML.
  */
-#define WAKEUPD_NS		"urn:wakeupd:1"
-#define POLICY_DEFAULT		0	/* no metadata */
-#define POLICY_YES		1	/* opted in */
-#define POLICY_NO		2	/* opted out */
-#define POLICY_BAD		3	/* malformed: never woken */
-struct policy {
-	int		 allow;
-	struct wol_pw	 pw;			/* required, if len != 0 */
-	char		 why[48];		/* POLICY_BAD: what is wrong */
+#define DOMREC_MAXNICS		128
+struct domrec {
+	unsigned char	 uuid[16];
+	char		 name[256];
+	int		 state, reason;
+	int		 active, persistent;
+	struct policy	 live, config;
+	uint8_t		 macs[DOMREC_MAXNICS][WOL_ADDR_LEN];
+	int		 nmacs;
+	void		*dom;			/* virDomainPtr, a reference */
 };
 
-/* cache.c: MAC -> domain, a hash table of every NIC of every domain. */
+/* cache.c: every domain of every connection, by MAC and by UUID. */
 struct virt_conn;
+struct vdom;
 struct cache_ent {
 	LIST_ENTRY(cache_ent)	 entry;
 	uint8_t			 mac[WOL_ADDR_LEN];
+	struct vdom		*dom;
+};
+struct vdom {
+	LIST_ENTRY(vdom)	 entry;
 	struct virt_conn	*conn;
 	unsigned char		 uuid[16];
 	char			*name;
-	struct policy		 policy;
-	struct timespec		 last;		/* last action, debounce */
-	int			 stale;		/* during a refresh */
+	int			 state, reason;
+	int			 active, persistent;
+	struct policy		 live, config;
+	struct cache_ent	**nics;
+	int			 nnics;
+	void			*dom;		/* virDomainPtr, or NULL */
+	uint64_t		 last_ev;	/* event sequence, see conn.c */
+	int			 stale;
 };
 void	 cache_init(void);
-int	 cache_add(const uint8_t *, struct virt_conn *, const unsigned char *,
-	    const char *, const struct policy *);
-void	 cache_remove_domain(struct virt_conn *, const unsigned char *);
-void	 cache_mark_domain(struct virt_conn *, const unsigned char *);
-void	 cache_sweep_domain(struct virt_conn *, const unsigned char *);
-void	 cache_remove_conn(struct virt_conn *);
+struct vdom *cache_put(struct virt_conn *, struct domrec *);
+struct vdom *cache_find(struct virt_conn *, const unsigned char *);
+struct vdom *cache_uuid_first(const unsigned char *);
+struct vdom *cache_uuid_next(struct vdom *);
+void	 cache_remove(struct virt_conn *, const unsigned char *);
+void	 cache_mark_conn(struct virt_conn *);
+void	 cache_sweep_conn(struct virt_conn *);
+void	 cache_release_conn(struct virt_conn *);
+void	 cache_clear(void);
 size_t	 cache_count(void);
 struct cache_ent *cache_first(const uint8_t *);
 struct cache_ent *cache_next(struct cache_ent *);
 struct cache_ent *cache_walk(struct cache_ent *);
+
+/* conn.c: libvirt connections, each with a worker thread. */
+void	 conn_init(struct wakeup_conf *);
+void	 conn_results(void);
+void	 conn_resync(void);
+int	 conn_shutdown(int);
+const char *conn_uri(const struct virt_conn *);
+int	 conn_status(struct virt_conn *, int64_t);
+int	 conn_act(struct vdom *, int, const char *);
+void	 conn_dom_release(void *);
+const char *last_error(void);
 
 /* domxml.c: what a domain's XML says. */
 #define DOMXML_MAXNICS		64
