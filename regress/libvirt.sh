@@ -24,9 +24,10 @@
 #		the actions, each waited for; lv_destroy also drops a
 #		managed save image, so the domain is plainly shut off
 # lv_has_managedsave NAME, lv_undefine NAME
-# lv_testdrv_file PATH NAME MAC
-#		write a test driver node file with one shut-off domain
-#		$LV_PFX$NAME; its URI is test://PATH
+# lv_testdrv_file PATH NAME MAC [RUNSTATE [UUID [METADATA]]]
+#		write a test driver node file with one domain $LV_PFX$NAME,
+#		shut off (RUNSTATE 5, libvirt's number) unless given; its
+#		URI is test://PATH
 #
 # Every wait is bounded and every virsh call has a time limit.  Domains
 # carry the prefix wut-PID- and nothing without it is ever touched.
@@ -344,14 +345,16 @@ lv_testdrv_file() {
 <node>
   <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
     <name>$LV_PFX$2</name>
-    <memory unit='MiB'>32</memory>
+${5:+    <uuid>$5</uuid>
+}    <memory unit='MiB'>32</memory>
     <os><type>hvm</type></os>
     <devices>
       <interface type='user'>
         <mac address='$3'/>
       </interface>
     </devices>
-    <test:runstate>5</test:runstate>
+${6:+    <metadata>$6</metadata>
+}    <test:runstate>${4:-5}</test:runstate>
   </domain>
 </node>
 EOF

@@ -46,7 +46,7 @@
 #define IFCHECK_MS	5000	/* how often to look for deleted interfaces */
 #define RESYNC_MS	30000	/* read every domain again (see wakeupd.8) */
 #define PRUNE_MS	60000
-#define QUIT_GRACE_MS	3000	/* for the threads, at exit */
+#define QUIT_GRACE_MS	2000	/* for the threads, at exit */
 
 static struct wakeup_conf	*conf;
 static pid_t			 child_pid;
