@@ -56,7 +56,11 @@ PROGS=		wakeup/wakeup wakeupd/wakeupd
 .c.o:
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-all: $(PROGS) $(TEST_PROGS)
+all: $(PROGS)
+
+# What the tests run besides the programs: unit tests, test tools and
+# the fuzz replayers (below).  make test, asan-test and bench build it.
+regress: $(PROGS) $(TEST_PROGS)
 
 $(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS): $(COMMON_HDRS)
 $(WAKEUPD_OBJS): $(WAKEUPD_HDRS)
@@ -87,11 +91,11 @@ deps:
 # build runs in a second make so that library flags are read after
 # deps has installed the libraries.
 test: deps
-	@$(MAKE) all
+	@$(MAKE) regress
 	@sh regress/run.sh
 
 demo: deps
-	@$(MAKE) all
+	@$(MAKE) regress
 	@sh regress/demo.sh
 
 # Cross references between our pages resolve through a manual tree.
@@ -139,7 +143,7 @@ TOOL_PROGS=	regress/tools/sendframe regress/tools/reaper
 TOOL_OBJS=	regress/tools/sendframe.o regress/tools/reaper.o \
 		regress/tools/unhex.o
 
-all: $(TOOL_PROGS)
+regress: $(TOOL_PROGS)
 
 regress/tools/sendframe: regress/tools/sendframe.o regress/tools/unhex.o \
     common/compat.o
@@ -153,7 +157,7 @@ clean: tools-clean
 tools-clean:
 	rm -f $(TOOL_PROGS) $(TOOL_OBJS)
 
-.PHONY: all deps test demo lint install clean tools-clean
+.PHONY: all regress deps test demo lint install clean tools-clean
 
 # ---------------------------------------------------------------------
 # Hardening: fuzz targets and their replay, sanitizer builds.
@@ -166,7 +170,7 @@ tools-clean:
 #                   ASAN_TESTS), then cleans again so that the next
 #                   build is a normal one.
 #
-# The replay drivers regress/fuzz/replay_* are part of all: they feed
+# The replay drivers regress/fuzz/replay_* are part of regress: they feed
 # every corpus and crash file to each target without libFuzzer, with
 # the ordinary compiler (regress/common/t_fuzzreplay.sh).
 
@@ -190,7 +194,7 @@ SAN_FLAGS=	-g -O1 -fno-omit-frame-pointer \
 XML_CFLAGS!=	$(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || true
 XML_LIBS!=	$(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
 
-all: $(FUZZ_REPLAY)
+regress: $(FUZZ_REPLAY)
 
 $(FUZZ_OBJS): regress/fuzz/fuzz.h $(COMMON_HDRS)
 regress/fuzz/fuzz_domxml.o: $(WAKEUPD_HDRS)
@@ -238,7 +242,7 @@ fuzz: $(FUZZ_BINS)
 
 asan-test: deps
 	$(MAKE) clean
-	$(MAKE) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all
+	$(MAKE) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" regress
 	@# Without a list: every test but those that cannot work with the
 	@# sanitizers (valgrind; the seccomp filter, which a sanitizer
 	@# build leaves off).
@@ -261,7 +265,7 @@ PERF_PROGS=	regress/perf/pace regress/perf/timeit
 PERF_OBJS=	regress/perf/pace.o regress/perf/timeit.o
 
 bench: deps
-	@$(MAKE) all $(PERF_PROGS)
+	@$(MAKE) regress $(PERF_PROGS)
 	@sh regress/perf/bench.sh
 
 regress/perf/pace: regress/perf/pace.o regress/tools/unhex.o common/compat.o

@@ -58,8 +58,8 @@ static const char *const refusals[] = {
 	[R_BAD] = "not allowed: malformed wakeupd metadata",
 	[R_NO] = "not allowed: opted out",
 	[R_NOTIN] = "not allowed: not opted in",
-	[R_CONFLICT] = "not allowed: its live and persistent policies name "
-	    "different passwords",
+	[R_CONFLICT] = ("not allowed: its live and persistent policies name "
+	    "different passwords"),
 	[R_MISSING] = "missing password",
 	[R_WRONG] = "wrong password",
 };
