@@ -383,13 +383,6 @@ static const struct step backoff[] = {
 	{ 662, 1, ACT_START, NULL },
 };
 
-/* The longest block a neighbour can cause, and that it is forgotten. */
-static const struct step ceiling[] = {
-	{ 0, 2, ACT_NONE, "wrong" }, { 0, 2, ACT_NONE, "wrong" },
-	{ 0, 2, ACT_NONE, "wrong" }, { 0, 2, ACT_NONE, "wrong" },
-	{ 0, 2, ACT_NONE, "refused for 60 s" },
-};
-
 static void
 test_backoff(void)
 {
@@ -399,7 +392,8 @@ test_backoff(void)
 	struct decide_pkt	 p;
 	struct macrec		 mr;
 	struct decision		 d;
-	size_t			 i, k;
+	size_t			 i;
+	int			 k;
 	int64_t			 t, last = 0;
 	int			 good = 1;
 
@@ -448,7 +442,7 @@ test_backoff(void)
 	mr.level = 4;
 	mr.last_fail_ms = last;
 	p.pw.buf[5] = 7;
-	for (k = 0; k < sizeof(ceiling) / sizeof(ceiling[0]); k++) {
+	for (k = 0; k < PWFAIL_MAX; k++) {
 		decide(&p, &c, 1, &mr, &o, last + PWBLOCK_FORGET_MS + 1000,
 		    &d);
 		mr = d.next;
