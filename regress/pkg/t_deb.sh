@@ -105,7 +105,12 @@ snapshot() {
 	    -path /var/cache/debconf -o -path /var/cache/man -o \
 	    -path /var/cache/ldconfig \) -prune -o -print | sort
 }
+packages() {
+	chroot_run "$R" dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' |
+	    awk '$1 == "ii" { print $2 }' | sort
+}
 snapshot >"$TMPD/before"
+packages >"$TMPD/pkgs.before"
 
 installed() {
 	[ "$(chroot_run "$R" dpkg-query -W -f '${Status}' "$1" 2>/dev/null)" = \
@@ -156,12 +161,12 @@ else
 fi
 
 # The manuals open, with the version in their footer.
-m1=$(chroot_run "$R" man -P cat 8 wakeup 2>&1)
-m2=$(chroot_run "$R" man -P cat 8 wakeupd 2>&1)
+m1=$(chroot_run "$R" env LC_ALL=C man -P cat 8 wakeup 2>&1)
+m2=$(chroot_run "$R" env LC_ALL=C man -P cat 8 wakeupd 2>&1)
 case $m1 in
-*"wakeup - send Wake-on-LAN"*"wakeup $V"*)
+*"send Wake-on-LAN magic packets"*"wakeup $V"*)
 	case $m2 in
-	*"wakeupd - wake libvirt domains"*"wakeup $V"*)
+	*"wake libvirt domains with Wake-on-LAN"*"wakeup $V"*)
 		pass "deb: manuals" ;;
 	*)	fail "deb: manuals" "wakeupd: $(printf '%s' "$m2" | head -c 300)" ;;
 	esac ;;
@@ -228,10 +233,17 @@ else
 	pass "deb: upgrade keeps conffile"
 fi
 
-# Purge, and the dependencies with it: the system is as before, but
-# for the _wakeupd user, which Debian keeps.
+# Purge, and the dependencies with it, also those that autoremove
+# keeps because a package of the base system recommends them (dbus):
+# the system is as before, but for the _wakeupd user, which Debian
+# keeps.
 if ! chroot_run "$R" sh -c 'apt-get purge -y -q wakeup wakeupd &&
     apt-get autoremove --purge -y -q' >"$TMPD/apt4" 2>&1; then
+	fail "deb: purge" "$(tail -c 600 "$TMPD/apt4")"
+elif packages | comm -13 "$TMPD/pkgs.before" - >"$TMPD/pkgs.extra" &&
+    [ -s "$TMPD/pkgs.extra" ] &&
+    ! chroot_run "$R" apt-get purge -y -q $(cat "$TMPD/pkgs.extra") \
+    >>"$TMPD/apt4" 2>&1; then
 	fail "deb: purge" "$(tail -c 600 "$TMPD/apt4")"
 else
 	snapshot >"$TMPD/after"
