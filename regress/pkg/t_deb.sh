@@ -22,7 +22,8 @@ needroot "deb: one version" "deb: packages build" "deb: dependencies" \
     "deb: lintian" "deb: tree left clean" "deb: chroot" \
     "deb: sender alone" "deb: install" "deb: user" "deb: unit" \
     "deb: manuals" "deb: wakeup -n" "deb: wakeupd -n" \
-    "deb: no interfaces" "deb: upgrade keeps conffile" "deb: purge"
+    "deb: no interfaces" "deb: upgrade keeps conffile" "deb: purge" \
+    "deb: no mounts left"
 
 V=$(cat "$TOP/VERSION")
 
@@ -257,4 +258,11 @@ else
 	else
 		pass "deb: purge"
 	fi
+fi
+
+# chroot_run mounts in a namespace of its own: nothing is left here.
+if grep -q " $R/" /proc/self/mountinfo; then
+	fail "deb: no mounts left" "$(grep " $R/" /proc/self/mountinfo)"
+else
+	pass "deb: no mounts left"
 fi
