@@ -33,12 +33,16 @@ chroot_make() {
 	(
 		flock 9 || exit 1
 		[ -s "$_tar" ] && exit 0
+		# What a run that was killed left (we hold the lock).
+		rm -rf "$CHROOT_CACHE/.new-$_key".*
 		_new=$CHROOT_CACHE/.new-$_key.$$
-		rm -rf "$_new"
 		_inc=
 		[ $# -gt 0 ] && _inc=--include=$(echo "$@" | tr ' ' ',')
 		echo "chroot: debootstrap $_suite ($_key), once" >&2
-		if ! debootstrap --variant=minbase $_inc "$_suite" "$_new" \
+		# In a mount namespace: what debootstrap mounts in the new
+		# system goes with it, also when it is killed.
+		if ! unshare --mount --propagation private -- debootstrap \
+		    --variant=minbase $_inc "$_suite" "$_new" \
 		    "$CHROOT_MIRROR" >"$_new.log" 2>&1; then
 			tail -n 5 "$_new.log" >&2
 			rm -rf "$_new" "$_new.log"

@@ -151,7 +151,12 @@ esac
 # a chroot, but nothing must have asked for it either).
 UNIT=/lib/systemd/system/wakeupd.service
 en=$(chroot_run "$R" systemctl is-enabled wakeupd.service 2>&1)
-if ! grep -qx 'ExecStart=/usr/sbin/wakeupd -d $WAKEUPD_ARGS' "$R$UNIT"; then
+chroot_run "$R" systemd-analyze verify wakeupd.service >"$TMPD/verify" 2>&1
+vrc=$?
+if [ $vrc -ne 0 ] || [ -s "$TMPD/verify" ]; then
+	fail "deb: unit" "systemd-analyze verify: exit $vrc:" \
+	    "$(head -c 300 "$TMPD/verify")"
+elif ! grep -qx 'ExecStart=/usr/sbin/wakeupd -d $WAKEUPD_ARGS' "$R$UNIT"; then
 	fail "deb: unit" "$UNIT: $(grep ExecStart "$R$UNIT")"
 elif [ "$en" != disabled ]; then
 	fail "deb: unit" "is-enabled: $en"
