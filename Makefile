@@ -4,6 +4,10 @@
 # can be overridden on the command line, e.g. for a BSD port:
 #	make LIBNET_CFLAGS=-I/usr/local/include/libnet-1.1 LIBNET_LIBS=...
 
+# The one place the version lives; the manuals' .Os and
+# debian/changelog repeat it (regress/pkg/t_deb.sh checks).
+VERSION!=	cat VERSION
+
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/bin
 SBINDIR?=	$(PREFIX)/sbin
@@ -98,6 +102,15 @@ demo: deps
 	@$(MAKE) regress
 	@sh regress/demo.sh
 
+# Debian packages, wakeup and wakeupd, built from a copy of the tree
+# into DEBDIR (default: here).
+DEBDIR?=	.
+deb:
+	@sh regress/pkg/mkdeb.sh $(DEBDIR)
+
+version:
+	@echo $(VERSION)
+
 # Cross references between our pages resolve through a manual tree.
 lint:
 	rm -rf .lintman && mkdir -p .lintman/man8 && \
@@ -157,7 +170,8 @@ clean: tools-clean
 tools-clean:
 	rm -f $(TOOL_PROGS) $(TOOL_OBJS)
 
-.PHONY: all regress deps test demo lint install clean tools-clean
+.PHONY: all regress deps test demo deb version lint install clean \
+	tools-clean
 
 # ---------------------------------------------------------------------
 # Hardening: fuzz targets and their replay, sanitizer builds.
@@ -245,9 +259,11 @@ asan-test: deps
 	$(MAKE) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" regress
 	@# Without a list: every test but those that cannot work with the
 	@# sanitizers (valgrind; the seccomp filter, which a sanitizer
-	@# build leaves off).
+	@# build leaves off) and the packages (regress/pkg: they build
+	@# their own binaries, and run them in a chroot).
 	@tests="$(ASAN_TESTS)"; [ -n "$$tests" ] || tests="regress/common/test_wol \
-	    regress/wakeupd/test_decide $$(ls regress/*/t_*.sh | grep -v -e /t_valgrind.sh -e /t_sandbox.sh)"; \
+	    regress/wakeupd/test_decide $$(ls regress/*/t_*.sh | \
+	    grep -v -e /t_valgrind.sh -e /t_sandbox.sh -e '^regress/pkg/')"; \
 	    sh regress/sanitize.sh sh regress/run.sh $$tests; rc=$$?; \
 	    $(MAKE) clean >/dev/null; exit $$rc
 

@@ -73,6 +73,8 @@ ba_match() {
 
 badargs() {
 	_prog=$1 _n=0
+	_uprog=$_prog
+	[ "$(id -u)" -eq 0 ] && _uprog=$(reachable "$_prog")
 	: >"$BA_MACS"
 	while IFS='|' read -r _who _name _args _want; do
 		case $_who in
@@ -96,9 +98,9 @@ badargs() {
 		case $_who in
 		ns)	ip netns exec "$BA_NS" timeout 10 "$_prog" "$@" ;;
 		nobody)	ip netns exec "$BA_NS" $BA_NOBODY \
-			    timeout 10 "$_prog" "$@" ;;
+			    timeout 10 "$_uprog" "$@" ;;
 		any)	timeout 10 "$_prog" "$@" ;;
-		unpriv)	$BA_NOBODY timeout 10 "$_prog" "$@" ;;
+		unpriv)	$BA_NOBODY timeout 10 "$_uprog" "$@" ;;
 		*)	echo "badargs: $_who: who?" >&2; false ;;
 		esac >"$TMPD/ba.out" 2>"$TMPD/ba.err" </dev/null
 		_rc=$?

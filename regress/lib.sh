@@ -60,6 +60,15 @@ needroot() {
 	exit 0
 }
 
+# reachable PROG: print the path of a copy of PROG in $TMPD that any
+# user can run, for what runs as nobody when the checkout is in a home
+# directory nobody cannot enter (a clone in /root).
+reachable() {
+	mkdir -p "$TMPD/pub" && chmod 0711 "$TMPD" && chmod 0755 "$TMPD/pub" &&
+	    cp "$1" "$TMPD/pub/" && chmod 0755 "$TMPD/pub/${1##*/}" &&
+	    echo "$TMPD/pub/${1##*/}"
+}
+
 # Run "$@" at cleanup time, last registered first.
 at_cleanup() {
 	CLEANUP_HOOKS="$*;$CLEANUP_HOOKS"

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -180,8 +181,16 @@ main(int argc, char *argv[])
 		log_setverbose(verbose);
 		exit(capture_replay(replay, cf.filter) == 0 ? 0 : 1);
 	}
-	if (argc == 0)
+	if (argc == 0) {
+		/*
+		 * -d is how a service manager runs us: one line saying what
+		 * to set, and a status the systemd unit does not restart on.
+		 */
+		if (debug)
+			errx(EX_CONFIG, "no interface given; for the systemd "
+			    "unit, set WAKEUPD_ARGS in /etc/default/wakeupd");
 		usage();
+	}
 	if (argc > WAKEUPD_MAXIFS)
 		errx(1, "too many interfaces (at most %d)", WAKEUPD_MAXIFS);
 

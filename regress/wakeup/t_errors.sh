@@ -46,18 +46,19 @@ fi
 # Privilege: nobody without capabilities is refused after every other
 # check; nobody with CAP_NET_RAW alone can send; a dry run needs nothing.
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+UWAKEUP=$(reachable "$WAKEUP")
 expect_fail "errors: privilege" "wakeup: wa0: root or CAP_NET_RAW needed" \
     ip netns exec "$NSA" $NOBODY --inh-caps=-all --bounding-set=-all \
-    "$WAKEUP" wa0 $T1
+    "$UWAKEUP" wa0 $T1
 silent "errors: privilege" ip netns exec "$NSA" $NOBODY --inh-caps=-all \
-    --bounding-set=-all "$WAKEUP" wa0 $T1
+    --bounding-set=-all "$UWAKEUP" wa0 $T1
 expect_fail "errors: privilege, bad target first" \
     "wakeup: zz:zz: invalid MAC address" \
-    ip netns exec "$NSA" $NOBODY "$WAKEUP" wa0 zz:zz
+    ip netns exec "$NSA" $NOBODY "$UWAKEUP" wa0 zz:zz
 
 cap_start "$TMPD/raw.pcap" 1 $WFILTER
 ip netns exec "$NSA" $NOBODY --inh-caps=+net_raw --ambient-caps=+net_raw \
-    --bounding-set=-all,+net_raw "$WAKEUP" wa0 $T1 2>"$TMPD/raw.err"
+    --bounding-set=-all,+net_raw "$UWAKEUP" wa0 $T1 2>"$TMPD/raw.err"
 rc=$?
 if cap_wait; then
 	check "errors: CAP_NET_RAW alone is enough" test $rc -eq 0 -a \
@@ -68,7 +69,7 @@ else
 fi
 
 ip netns exec "$NSA" $NOBODY --inh-caps=-all --bounding-set=-all \
-    "$WAKEUP" -n -6 -t 9 wa0 $T1 >"$TMPD/nobody.hex" 2>"$TMPD/nobody.err"
+    "$UWAKEUP" -n -6 -t 9 wa0 $T1 >"$TMPD/nobody.hex" 2>"$TMPD/nobody.err"
 rc=$?
 check "errors: dry run as nobody" test $rc -eq 0 -a ! -s "$TMPD/nobody.err" \
     -a "$(cat "$TMPD/nobody.hex")" = "$(wdry -6 -t 9 wa0 $T1)"

@@ -34,7 +34,7 @@ echo "not a capture file" >"$P.text"
 # who|name|arguments|expected stderr (see regress/badargs.sh)
 cat >"$TMPD/table" <<EOF
 any|no arguments||usage
-any|options, no interface|$D -v|usage
+any|options, no interface|-v -c test:///default|usage
 any|unknown option|-x wb0|usage~$GETOPT: (unknown|invalid) option -- '?x'?
 any|option without its argument|wb0 -w|usage~$GETOPT: option requires an argument -- '?w'?
 any|-w abc|$D -w abc wb0|wakeupd: debounce window abc: invalid
@@ -84,4 +84,20 @@ fi
 
 ba_usage "$WAKEUPD" "$TOP/wakeupd/wakeupd.8"
 badargs "$WAKEUPD" "$TMPD/table"
+
+# -d without an interface is the systemd unit before WAKEUPD_ARGS is
+# set: one line and 78, which the unit does not restart on.
+timeout 10 "$WAKEUPD" $D -v >"$TMPD/out" 2>"$TMPD/err" </dev/null
+rc=$?
+if [ $rc -ne 78 ]; then
+	fail "wakeupd: -d, no interface" "exit $rc, want 78"
+elif [ -s "$TMPD/out" ] || [ "$(cat "$TMPD/err")" != "wakeupd: no \
+interface given; for the systemd unit, set WAKEUPD_ARGS in /etc/default/wakeupd" ]
+then
+	fail "wakeupd: -d, no interface" "stderr '$(head -c 300 "$TMPD/err")'"
+else
+	pass "wakeupd: -d, no interface"
+fi
+check "wakeupd: the unit does not restart on 78" \
+    grep -qx 'RestartPreventExitStatus=78' "$TOP/wakeupd/wakeupd.service"
 check "wakeupd: at least 25 cases" test "$BA_COUNT" -ge 25
