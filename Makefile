@@ -50,7 +50,8 @@ WAKEUP_OBJS=	wakeup/wakeup.o
 WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/conn.o wakeupd/wake.o wakeupd/decide.o \
 		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
-		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o
+		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
+		wakeupd/privdrop.o
 WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h
 TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide
 

@@ -272,6 +272,8 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 	    sigaction(SIGCHLD, &sa, NULL) == -1)
 		fatal("sigaction");
 
+	/* Before any thread: capabilities are per thread. */
+	priv_drop_parent();
 	/* libvirt before any thread; the threads take no signals. */
 	if (virInitialize() == -1)
 		fatalx("libvirt: %s", last_error());

@@ -108,6 +108,9 @@ __dead void parent_main(struct wakeup_conf *, int, pid_t);
 void	 known_changed(void);
 int64_t	 mono_ms(void);
 
+/* privdrop.c: what the privileged process keeps of its privileges. */
+void	 priv_drop_parent(void);
+
 /* report.c: wakeupd -n. */
 int	 report(struct wakeup_conf *);
 
