@@ -68,8 +68,8 @@ wake() {
 	_n0=$(wc -l <"$LOG")
 	run ip netns exec "$NSA" "$WAKEUP" wa0 "$MAC" ||
 	    die "wakeup failed"
-	lv_poll 100 has_line "$_n0" "wake $DOM " ||
-	    die "wakeupd did not act within 10 s; its log: $(tail -n 3 "$LOG")"
+	lv_poll 300 has_line "$_n0" "wake $DOM " ||
+	    die "wakeupd did not act within 30 s; its log: $(tail -n 3 "$LOG")"
 	show "wakeupd logs:"
 	tail -n +$((_n0 + 1)) "$LOG" | grep "wake $DOM " | sed 's/^/     /'
 	lv_wait_state demo running 10 || die "$DOM is $(lv_state demo)"
