@@ -89,6 +89,7 @@ struct result {
 	uint64_t		 seq;
 	int			 full;		/* R_BEGIN/R_END: after an open */
 	int			 ok;		/* R_ACTED */
+	int			 failed;	/* R_END: the listing failed */
 	int			 action;
 	unsigned char		 uuid[16];
 	struct domrec		*rec;		/* R_DOM */
@@ -151,7 +152,7 @@ static void	 post(struct result *);
 static struct result *result_new(int, struct virt_conn *, uint64_t);
 static void	 w_open(struct virt_conn *);
 static void	 w_close(struct virt_conn *);
-static void	 w_list(struct virt_conn *, int, uint64_t);
+static int	 w_list(struct virt_conn *, int, uint64_t);
 static int	 w_read(virDomainPtr, struct domrec *);
 static int	 w_xml(virDomainPtr, unsigned int, struct domrec *,
 		    struct policy *);
@@ -466,11 +467,11 @@ apply(struct result *r)
 		}
 		break;
 	case R_END:
-		if (r->gen != c->gen)
-			break;
-		cache_sweep_conn(c);
 		if (!r->full)
 			c->resync = 0;
+		if (r->gen != c->gen || r->failed)
+			break;
+		cache_sweep_conn(c);
 		known_changed();
 		break;
 	case R_OPENED:
@@ -824,7 +825,14 @@ w_open(struct virt_conn *c)
 			log_warnx("%s: no %s events (%s)", conn_uri(c),
 			    events[i].what, last_error());
 	}
-	w_list(c, 1, 0);
+	if (w_list(c, 1, 0) == -1) {
+		r = result_new(R_OPENFAIL, c, 0);
+		(void)snprintf(r->err, sizeof(r->err), "cannot list domains: "
+		    "%s", last_error());
+		w_close(c);
+		post(r);
+		return;
+	}
 	post(result_new(R_OPENED, c, c->wgen));
 }
 
@@ -845,8 +853,12 @@ w_close(struct virt_conn *c)
 	c->vc = NULL;
 }
 
-/* Every domain of the connection, as one listing the cache replaces. */
-static void
+/*
+ * Every domain of the connection, as one listing the cache replaces.
+ * A listing that fails ends with R_END all the same (with nothing to
+ * sweep), so that the next one is asked for.
+ */
+static int
 w_list(struct virt_conn *c, int full, uint64_t seq)
 {
 	virDomainPtr	*doms;
@@ -854,10 +866,12 @@ w_list(struct virt_conn *c, int full, uint64_t seq)
 	int		 i, n;
 
 	if ((n = virConnectListAllDomains(c->vc, &doms, 0)) == -1) {
-		/* The close callback tells if the connection is gone. */
-		log_warnx("%s: cannot list domains: %s", conn_uri(c),
-		    last_error());
-		return;
+		if (!full) {
+			r = result_new(R_END, c, c->wgen);
+			r->failed = 1;
+			post(r);
+		}
+		return (-1);
 	}
 	r = result_new(R_BEGIN, c, c->wgen);
 	r->full = full;
@@ -880,6 +894,7 @@ w_list(struct virt_conn *c, int full, uint64_t seq)
 	r = result_new(R_END, c, c->wgen);
 	r->full = full;
 	post(r);
+	return (0);
 }
 
 static void
