@@ -263,6 +263,19 @@ cache_count(void)
 	return (nentries);
 }
 
+size_t
+cache_count_conn(struct virt_conn *conn)
+{
+	struct vdom	*d;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < CACHE_BUCKETS; i++)
+		LIST_FOREACH(d, &doms[i], entry)
+			if (d->conn == conn)
+				n += d->nnics;
+	return (n);
+}
+
 /* The NICs with this MAC, of whatever domains. */
 struct cache_ent *
 cache_first(const uint8_t *mac)

@@ -56,8 +56,9 @@
 #define KEEPALIVE_CNT	3
 #define HUNG_MS		10000	/* a job this long: "not answering" */
 #define MAXACTS		32	/* actions in progress at once */
+#define MAXACTS_CONN	8	/* of them on one connection */
 #define NEVENTS		4	/* see events[] */
-#define READY_MS	5000	/* "ready" without a slow connection */
+#define READY_MS	10000	/* "ready" without a slow connection */
 
 #define J_OPEN		1
 #define J_REFRESH	2
@@ -79,7 +80,7 @@ struct job {
 #define R_OPENED	5
 #define R_OPENFAIL	6
 #define R_ACTED		7
-#define R_QUIT		8
+#define R_CLOSED	8	/* from the close callback, any thread */
 
 struct result {
 	TAILQ_ENTRY(result)	 entry;
@@ -107,6 +108,8 @@ struct virt_conn {
 	int			 backoff;
 	uint64_t		 gen;		/* what the cache holds */
 	int			 resync;	/* one is queued */
+	uint64_t		 closed_gen;	/* the last connection closed */
+	int			 nacts;		/* actions running, under resmtx */
 	int			 tried;		/* the first open has ended */
 
 	/* Shared, under mtx. */
@@ -120,6 +123,13 @@ struct virt_conn {
 	virConnectPtr		 vc;
 	uint64_t		 wgen;
 	int			 cb[NEVENTS];
+	struct closeref		*cref;
+};
+
+/* What the close callback knows: which connection, which opening. */
+struct closeref {
+	struct virt_conn	*c;
+	uint64_t		 gen;
 };
 
 struct act {
@@ -150,7 +160,7 @@ static void	 job_add(struct virt_conn *, int, virDomainPtr, uint64_t,
 		    int);
 static void	 post(struct result *);
 static struct result *result_new(int, struct virt_conn *, uint64_t);
-static void	 w_open(struct virt_conn *);
+static void	 w_open(struct virt_conn *, uint64_t);
 static void	 w_close(struct virt_conn *);
 static int	 w_list(struct virt_conn *, int, uint64_t);
 static int	 w_read(virDomainPtr, struct domrec *);
@@ -169,6 +179,7 @@ static void	 device_cb(virConnectPtr, virDomainPtr, const char *, void *);
 static void	 metadata_cb(virConnectPtr, virDomainPtr, int, const char *,
 		    void *);
 static void	 event_seen(struct virt_conn *, virDomainPtr);
+static void	 policy_changed(struct virt_conn *, virDomainPtr);
 static void	 event_state(struct vdom *, int, int);
 
 /*
@@ -242,7 +253,7 @@ conn_init(struct wakeup_conf *cf)
 		    pthread_cond_init(&c->cv, NULL) != 0)
 			fatalx("pthread_mutex_init");
 		TAILQ_INSERT_TAIL(&conns, c, entry);
-		job_add(c, J_OPEN, NULL, 0, 0);
+		job_add(c, J_OPEN, NULL, evseq, 0);
 		if ((errno = pthread_create(&c->thread, NULL, worker, c)) != 0)
 			fatal("pthread_create");
 		pthread_mutex_lock(&resmtx);
@@ -271,6 +282,8 @@ ready_check(struct virt_conn *c, int force)
 	if (slow != NULL && !force)
 		return;
 	ready = 1;
+	/* What the capture process passes on, before anything is said. */
+	known_flush();
 	log_info("ready: %d interface%s, %d URI%s, %zu NICs known%s%s",
 	    conf->nifs, conf->nifs == 1 ? "" : "s",
 	    conf->nuris > 0 ? conf->nuris : 1, conf->nuris > 1 ? "s" : "",
@@ -308,16 +321,45 @@ static void
 job_add(struct virt_conn *c, int kind, virDomainPtr dom, uint64_t seq,
     int first)
 {
-	struct job	*j;
+	unsigned char	 a[VIR_UUID_BUFLEN], b[VIR_UUID_BUFLEN];
+	struct job	*j, *o = NULL;
 
+	/*
+	 * A read of a domain already asked for and not begun serves this
+	 * event too: a host starting hundreds of domains queues one read
+	 * each, not one per event.
+	 */
+	if (kind == J_REFRESH && virDomainGetUUID(dom, a) == 0) {
+		pthread_mutex_lock(&c->mtx);
+		TAILQ_FOREACH(j, &c->jobs, entry)
+			if (j->kind == J_REFRESH &&
+			    virDomainGetUUID(j->dom, b) == 0 &&
+			    memcmp(a, b, sizeof(a)) == 0) {
+				if (seq > j->seq)
+					j->seq = seq;
+				break;
+			}
+		pthread_mutex_unlock(&c->mtx);
+		if (j != NULL) {
+			virDomainFree(dom);
+			return;
+		}
+	}
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		fatal("calloc");
 	j->kind = kind;
 	j->dom = dom;
 	j->seq = seq;
 	pthread_mutex_lock(&c->mtx);
+	/* A read for an event goes before a listing not yet begun. */
+	if (kind == J_REFRESH && !first)
+		TAILQ_FOREACH(o, &c->jobs, entry)
+			if (o->kind == J_RESYNC)
+				break;
 	if (first)
 		TAILQ_INSERT_HEAD(&c->jobs, j, entry);
+	else if (o != NULL)
+		TAILQ_INSERT_BEFORE(o, j, entry);
 	else
 		TAILQ_INSERT_TAIL(&c->jobs, j, entry);
 	pthread_cond_signal(&c->cv);
@@ -351,7 +393,7 @@ conn_resync(void)
  * save may take minutes and holds nothing else up.  The one libvirt
  * call between the packet and the action.
  */
-int
+const char *
 conn_act(struct vdom *d, int action, const char *prefix)
 {
 	struct act	*a;
@@ -360,14 +402,16 @@ conn_act(struct vdom *d, int action, const char *prefix)
 	int		 busy;
 
 	if (d->dom == NULL)
-		return (-1);
+		return ("its connection is being read again");
 	pthread_mutex_lock(&resmtx);
-	busy = nacts >= MAXACTS;
-	if (!busy)
+	busy = nacts >= MAXACTS || d->conn->nacts >= MAXACTS_CONN;
+	if (!busy) {
 		nacts++;
+		d->conn->nacts++;
+	}
 	pthread_mutex_unlock(&resmtx);
 	if (busy)
-		return (-1);
+		return ("too many actions under way");
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		fatal("calloc");
 	a->dom = d->dom;
@@ -384,15 +428,18 @@ conn_act(struct vdom *d, int action, const char *prefix)
 	pthread_attr_destroy(&attr);
 	if (errno != 0)
 		goto fail_ref;
-	return (0);
+	/* Until its result: a copy being woken, for the decision. */
+	d->acting++;
+	return (NULL);
  fail_ref:
 	virDomainFree(a->dom);
  fail:
 	free(a);
 	pthread_mutex_lock(&resmtx);
 	nacts--;
+	d->conn->nacts--;
 	pthread_mutex_unlock(&resmtx);
-	return (-1);
+	return ("cannot start a thread");
 }
 
 void
@@ -474,14 +521,22 @@ apply(struct result *r)
 		cache_sweep_conn(c);
 		known_changed();
 		break;
+	case R_CLOSED:
+		if (r->gen > c->closed_gen)
+			c->closed_gen = r->gen;
+		if (r->gen == c->gen)
+			conn_down(c, r->ok ? "not answering (keepalive)" :
+			    "connection closed");
+		break;
 	case R_OPENED:
-		if (r->gen != c->gen)
+		/* Closed again while it was being read: the retry reads it. */
+		if (r->gen != c->gen || r->gen <= c->closed_gen)
 			break;
 		c->up = 1;
 		c->resync = 0;
 		c->backoff = BACKOFF_MIN;
 		log_info("%s: connected, %zu NICs known", conn_uri(c),
-		    cache_count());
+		    cache_count_conn(c));
 		ready_check(c, 0);
 		break;
 	case R_OPENFAIL:
@@ -491,6 +546,9 @@ apply(struct result *r)
 		ready_check(c, 0);
 		break;
 	case R_ACTED:
+		if (r->gen == c->gen && (d = cache_find(c, r->uuid)) != NULL &&
+		    d->acting > 0)
+			d->acting--;
 		if (r->ok)
 			log_info("%s: %s: ok", r->text, action_name(r->action));
 		else {
@@ -531,7 +589,8 @@ apply_dom(struct virt_conn *c, struct result *r)
 		d->state = state;
 		d->reason = reason;
 		d->active = active;
-	}
+	} else
+		d->pending = 0;
 	if (!wasbad && (d->live.allow == POLICY_BAD ||
 	    d->config.allow == POLICY_BAD))
 		log_warnx("%s: domain %s: wakeupd metadata: %s; it will not "
@@ -572,15 +631,24 @@ conn_retry_cb(int timer __unused, void *arg)
 
 	virEventRemoveTimeout(c->timer);
 	c->timer = -1;
-	job_add(c, J_OPEN, NULL, 0, 0);
+	job_add(c, J_OPEN, NULL, evseq, 0);
 }
 
-/* libvirtd went away, or keepalive gave up: from the event loop. */
+/*
+ * libvirtd went away, or keepalive gave up.  libvirt calls this from
+ * whichever thread finds out, a worker or an action as well as the
+ * event loop: it only posts, and the main thread takes the connection
+ * down (apply).
+ */
 static void
 closed_cb(virConnectPtr vc __unused, int reason, void *arg)
 {
-	conn_down(arg, reason == VIR_CONNECT_CLOSE_REASON_KEEPALIVE ?
-	    "not answering (keepalive)" : "connection closed");
+	struct closeref	*cr = arg;
+	struct result	*r;
+
+	r = result_new(R_CLOSED, cr->c, cr->gen);
+	r->ok = reason == VIR_CONNECT_CLOSE_REASON_KEEPALIVE;
+	post(r);
 }
 
 /* An event for a domain: note it, and have the worker read it anew. */
@@ -646,11 +714,36 @@ lifecycle_cb(virConnectPtr vc __unused, virDomainPtr dom, int event,
 {
 	struct virt_conn	*c = arg;
 	unsigned char		 uuid[VIR_UUID_BUFLEN];
+	struct domrec		*r;
 	struct vdom		*d;
 
-	if (virDomainGetUUID(dom, uuid) == 0 &&
-	    (d = cache_find(c, uuid)) != NULL)
+	if (virDomainGetUUID(dom, uuid) == -1)
+		return (0);
+	/*
+	 * A domain not read yet that becomes active (started here, or
+	 * migrated in) is a copy that runs: known at once by its UUID,
+	 * with no NIC until the read, so that no copy elsewhere starts.
+	 */
+	if ((d = cache_find(c, uuid)) == NULL &&
+	    event != VIR_DOMAIN_EVENT_STOPPED &&
+	    event != VIR_DOMAIN_EVENT_UNDEFINED &&
+	    event != VIR_DOMAIN_EVENT_DEFINED) {
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			fatal("calloc");
+		memcpy(r->uuid, uuid, sizeof(r->uuid));
+		(void)strlcpy(r->name, virDomainGetName(dom) != NULL ?
+		    virDomainGetName(dom) : "?", sizeof(r->name));
+		r->state = VIR_DOMAIN_RUNNING;
+		r->active = 1;
+		if ((d = cache_put(c, r)) == NULL)
+			fatal("cache");
+		free(r);
+	}
+	if (d != NULL)
 		event_state(d, event, detail);
+	/* A new definition may bring a new policy. */
+	if (event == VIR_DOMAIN_EVENT_DEFINED)
+		policy_changed(c, dom);
 	log_debug("%s: domain %s: lifecycle event %d/%d", conn_uri(c),
 	    virDomainGetName(dom), event, detail);
 	event_seen(c, dom);
@@ -664,13 +757,28 @@ device_cb(virConnectPtr vc __unused, virDomainPtr dom,
 	event_seen(arg, dom);
 }
 
-/* Metadata is where the policy lives: a change takes effect at once. */
+/*
+ * Metadata is where the policy lives: a change takes effect at once.
+ * Until the read, no packet wakes the domain under its old policy.
+ */
 static void
 metadata_cb(virConnectPtr vc __unused, virDomainPtr dom, int type __unused,
     const char *nsuri __unused, void *arg)
 {
 	log_debug("domain %s: metadata changed", virDomainGetName(dom));
+	policy_changed(arg, dom);
 	event_seen(arg, dom);
+}
+
+static void
+policy_changed(struct virt_conn *c, virDomainPtr dom)
+{
+	unsigned char	 uuid[VIR_UUID_BUFLEN];
+	struct vdom	*d;
+
+	if (virDomainGetUUID(dom, uuid) == 0 &&
+	    (d = cache_find(c, uuid)) != NULL)
+		d->pending = 1;
 }
 
 /*
@@ -756,7 +864,7 @@ worker(void *arg)
 
 		switch (j->kind) {
 		case J_OPEN:
-			w_open(c);
+			w_open(c, j->seq);
 			break;
 		case J_REFRESH:
 			w_refresh(c, j->dom, j->seq);
@@ -799,7 +907,7 @@ worker(void *arg)
 
 /* Open: keepalive, close callback, events, then every domain. */
 static void
-w_open(struct virt_conn *c)
+w_open(struct virt_conn *c, uint64_t seq)
 {
 	struct result	*r;
 	int		 i;
@@ -815,9 +923,17 @@ w_open(struct virt_conn *c)
 	/* Only remote transports have keepalive; local ones say so. */
 	if (virConnectSetKeepAlive(c->vc, KEEPALIVE_IVL, KEEPALIVE_CNT) == -1)
 		log_debug("%s: keepalive: %s", conn_uri(c), last_error());
-	if (virConnectRegisterCloseCallback(c->vc, closed_cb, c, NULL) == -1)
+	if ((c->cref = calloc(1, sizeof(*c->cref))) == NULL)
+		fatal("calloc");
+	c->cref->c = c;
+	c->cref->gen = c->wgen;
+	if (virConnectRegisterCloseCallback(c->vc, closed_cb, c->cref,
+	    free) == -1) {
 		log_debug("%s: close callback: %s", conn_uri(c),
 		    last_error());
+		free(c->cref);
+	}
+	c->cref = NULL;		/* libvirt's now */
 	for (i = 0; i < NEVENTS; i++) {
 		c->cb[i] = virConnectDomainEventRegisterAny(c->vc, NULL,
 		    events[i].id, events[i].cb, c, NULL);
@@ -825,7 +941,7 @@ w_open(struct virt_conn *c)
 			log_warnx("%s: no %s events (%s)", conn_uri(c),
 			    events[i].what, last_error());
 	}
-	if (w_list(c, 1, 0) == -1) {
+	if (w_list(c, 1, seq) == -1) {
 		r = result_new(R_OPENFAIL, c, 0);
 		(void)snprintf(r->err, sizeof(r->err), "cannot list domains: "
 		    "%s", last_error());
@@ -863,9 +979,11 @@ w_list(struct virt_conn *c, int full, uint64_t seq)
 {
 	virDomainPtr	*doms;
 	struct result	*r;
-	int		 i, n;
+	int		 i, n, rc, failed;
 
 	if ((n = virConnectListAllDomains(c->vc, &doms, 0)) == -1) {
+		log_warnx("%s: cannot list domains: %s", conn_uri(c),
+		    last_error());
 		if (!full) {
 			r = result_new(R_END, c, c->wgen);
 			r->failed = 1;
@@ -881,20 +999,34 @@ w_list(struct virt_conn *c, int full, uint64_t seq)
 		r->seq = seq;
 		if ((r->rec = calloc(1, sizeof(*r->rec))) == NULL)
 			fatal("calloc");
-		if (w_read(doms[i], r->rec) != 0) {
-			virDomainFree(doms[i]);
-			free(r->rec);
-			free(r);
+		if ((rc = w_read(doms[i], r->rec)) == 0) {
+			r->rec->dom = doms[i];
+			doms[i] = NULL;
+			post(r);
 			continue;
 		}
-		r->rec->dom = doms[i];
-		post(r);
+		free(r->rec);
+		free(r);
+		if (rc == 1)		/* gone since the listing */
+			continue;
+		/*
+		 * Not read: the connection is failing.  What was not read
+		 * must not look undefined: end without a sweep.
+		 */
+		log_warnx("%s: cannot read domain %s: %s", conn_uri(c),
+		    virDomainGetName(doms[i]), last_error());
+		break;
 	}
+	failed = i < n;
+	for (i = 0; i < n; i++)
+		if (doms[i] != NULL)
+			virDomainFree(doms[i]);
 	free(doms);
 	r = result_new(R_END, c, c->wgen);
 	r->full = full;
+	r->failed = failed;
 	post(r);
-	return (0);
+	return (failed ? -1 : 0);
 }
 
 static void
@@ -987,6 +1119,7 @@ static void *
 act_thread(void *arg)
 {
 	struct act	*a = arg;
+	struct virt_conn *a_c;
 	struct result	*r;
 	int		 rc;
 
@@ -1011,10 +1144,12 @@ act_thread(void *arg)
 	(void)virDomainGetUUID(a->dom, r->uuid);
 	(void)strlcpy(r->text, a->prefix, sizeof(r->text));
 	virDomainFree(a->dom);
+	a_c = a->c;
 	free(a);
 	post(r);
 	pthread_mutex_lock(&resmtx);
 	nacts--;
+	a_c->nacts--;
 	pthread_cond_broadcast(&rescv);
 	pthread_mutex_unlock(&resmtx);
 	return (NULL);

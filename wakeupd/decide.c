@@ -33,10 +33,12 @@
  *     nothing, quietly: a burst of packets makes one action.
  *  2. While the MAC is blocked for wrong passwords, refuse.
  *  3. Policy: of each domain, the stricter of its live and persistent
- *     policy; a domain may be woken only if it allows this packet.
+ *     policy; a domain may be woken only if it allows this packet, and
+ *     not while a change to its policy is being read.
  *     Wrong passwords are counted and block the MAC (see decide.h).
- *  4. A domain with this MAC that runs (or is shutting down) means the
- *     host is up: nothing, and the window opens.
+ *  4. A domain with this MAC that runs (or is shutting down, or is
+ *     being started or resumed right now) means the host is up:
+ *     nothing, and the window opens.
  *  5. What can be done: resume what a user paused; wake what is
  *     pmsuspended; start what is shut off, but never while any copy
  *     with this MAC or UUID is active anywhere, or may be, on a
@@ -52,6 +54,7 @@
 #define R_CONFLICT	4
 #define R_MISSING	5
 #define R_WRONG		6
+#define R_PENDING	7
 
 static const char *const refusals[] = {
 	[R_OK] = "allowed",
@@ -62,6 +65,7 @@ static const char *const refusals[] = {
 	    "different passwords"),
 	[R_MISSING] = "missing password",
 	[R_WRONG] = "wrong password",
+	[R_PENDING] = "its wakeupd policy changed and is being read again",
 };
 
 static int	 policy_check(const struct policy *, int,
@@ -352,7 +356,8 @@ decide(const struct decide_pkt *p, const struct cand *c, int n,
 		if (c[i].relative)
 			continue;
 		conflict = policy_merge(&c[i], &pol) == PW_CONFLICT;
-		r = policy_check(&pol, conflict, o, &p->pw);
+		r = c[i].pending ? R_PENDING :
+		    policy_check(&pol, conflict, o, &p->pw);
 		explicit_bzero(&pol, sizeof(pol));
 		if (r == R_OK) {
 			allowed[i] = 1;
@@ -374,13 +379,14 @@ decide(const struct decide_pkt *p, const struct cand *c, int n,
 		return;
 	}
 
-	/* 4. Up already: nothing to do. */
+	/* 4. Up already, or on its way: nothing to do. */
 	for (i = 0; i < n; i++)
-		if (!c[i].relative && is_up(&c[i])) {
+		if (!c[i].relative && (is_up(&c[i]) || c[i].acting)) {
 			d->log = DLOG_WAKE;
 			d->target = i;
 			d->next.last_ms = now;
 			(void)snprintf(d->why, sizeof(d->why), "%s%s%s",
+			    c[i].acting ? "being woken already" :
 			    state_text(c[i].state, c[i].reason),
 			    urisdiffer ? " on " : "", urisdiffer ? c[i].uri : "");
 			return;
@@ -415,10 +421,11 @@ decide(const struct decide_pkt *p, const struct cand *c, int n,
 			for (j = 0; j < n && a == ACT_START; j++) {
 				if (j == i)
 					continue;
-				if (c[j].active) {
+				if (c[j].active || c[j].acting) {
 					(void)snprintf(why, sizeof(why),
 					    "not started: a copy is active on "
 					    "%s (%s, %s)", c[j].uri, c[j].name,
+					    c[j].acting ? "being woken" :
 					    state_text(c[j].state,
 					    c[j].reason));
 					a = ACT_NONE;

@@ -63,6 +63,8 @@ struct cand {
 	struct policy	 live;		/* valid if active */
 	struct policy	 config;	/* valid if persistent */
 	int		 relative;	/* same UUID only, other MAC */
+	int		 acting;	/* an action on it is under way */
+	int		 pending;	/* its policy changed, not read yet */
 };
 
 /* What wakeupd remembers of one MAC, in and out of decide(). */

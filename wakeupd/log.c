@@ -21,6 +21,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -30,6 +31,7 @@
  */
 
 static int		 log_to_stderr = 1;
+static int		 threaded;		/* _exit: see log_threaded() */
 static int		 verbose;
 static const char	*procname = "wakeupd";
 
@@ -46,6 +48,24 @@ log_init(int to_stderr, int facility)
 		/* LOG_NDELAY: the socket must exist before chroot. */
 		openlog("wakeupd", LOG_PID | LOG_NDELAY, facility);
 	tzset();
+}
+
+/*
+ * Once threads run libvirt calls, exit(3)'s destructors would run under
+ * their feet: fatal() then leaves with _exit(2).
+ */
+void
+log_threaded(void)
+{
+	threaded = 1;
+}
+
+void
+log_exit(int status)
+{
+	if (threaded)
+		_exit(status);
+	exit(status);
 }
 
 void
@@ -156,7 +176,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog_err(LOG_CRIT, "fatal: ", saved, fmt, ap);
 	va_end(ap);
-	exit(1);
+	log_exit(1);
 }
 
 void
@@ -167,5 +187,5 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog_err(LOG_CRIT, "fatal: ", 0, fmt, ap);
 	va_end(ap);
-	exit(1);
+	log_exit(1);
 }

@@ -23,6 +23,8 @@
 
 void	 log_init(int, int);
 void	 log_setverbose(int);
+void	 log_threaded(void);
+__dead void log_exit(int);
 int	 log_getverbose(void);
 void	 log_procname(const char *);
 void	 log_warn(const char *, ...)

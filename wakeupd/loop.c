@@ -94,6 +94,15 @@ known_changed(void)
 static void
 known_cb(int timer __unused, void *arg __unused)
 {
+	known_flush();
+}
+
+/* Send the known addresses now, if they changed. */
+void
+known_flush(void)
+{
+	if (known_timer == -1)
+		return;
 	virEventRemoveTimeout(known_timer);
 	known_timer = -1;
 	known_send(child_sock);
@@ -298,6 +307,7 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	log_threaded();
 	conn_init(conf);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 

@@ -38,7 +38,7 @@
  * wrong passwords) lives here, between decisions.
  */
 
-#define MAXCANDS	32
+#define MAXCANDS	64	/* as decide() takes */
 #define MAC_BUCKETS	1024
 #define REFUSE_BURST	10	/* refusal lines logged per period */
 #define REFUSE_PERIOD	60	/* seconds */
@@ -183,6 +183,8 @@ add_cand(struct cand *c, struct vdom **dv, int n, struct vdom *d,
 	c[n].live = d->live;
 	c[n].config = d->config;
 	c[n].relative = relative;
+	c[n].acting = d->acting > 0;
+	c[n].pending = d->pending;
 	return (n + 1);
 }
 
@@ -201,7 +203,7 @@ wake(const struct wake_msg *m)
 	struct decide_opts	 o;
 	struct decide_pkt	 p;
 	struct decision		 dc;
-	const char		*ifname, *name;
+	const char		*ifname, *name, *err;
 	char			 mac[WOL_MAC_STRLEN], from[WOL_ADDR_STRLEN];
 	char			 prefix[512];
 	int64_t			 now = mono_ms();
@@ -219,6 +221,12 @@ wake(const struct wake_msg *m)
 	if (n == 0) {
 		/* Only in a race with an event: the child drops unknown ones. */
 		log_debug("no domain has %s (on %s)", mac, ifname);
+		return;
+	}
+	if (n == MAXCANDS) {
+		/* Perhaps more: a copy left out could be the active one. */
+		refuse_log("refuse mac %s on %s: %d or more domains share it "
+		    "or their UUIDs; not deciding", mac, ifname, MAXCANDS);
 		return;
 	}
 
@@ -257,8 +265,10 @@ wake(const struct wake_msg *m)
 	if (log_getverbose())
 		log_debug("%s: %lld us from capture to the libvirt call", mac,
 		    latency_us(m));
-	if (conn_act(dv[dc.target], dc.action, prefix) == -1)
+	if ((err = conn_act(dv[dc.target], dc.action, prefix)) != NULL) {
 		log_warnx("%s: %s: failed: %s", prefix, action_name(dc.action),
-		    dv[dc.target]->dom == NULL ? "its connection is being "
-		    "read again" : "too many actions in progress");
+		    err);
+		/* Nothing was done: the next packet may try again. */
+		s->r.last_ms = 0;
+	}
 }

@@ -106,6 +106,7 @@ struct wakeup_conf {
 /* loop.c: the privileged process's loop. */
 __dead void parent_main(struct wakeup_conf *, int, pid_t);
 void	 known_changed(void);
+void	 known_flush(void);
 int64_t	 mono_ms(void);
 
 /* privdrop.c: what the privileged process keeps of its privileges. */
@@ -157,6 +158,8 @@ struct vdom {
 	int			 nnics;
 	void			*dom;		/* virDomainPtr, or NULL */
 	uint64_t		 last_ev;	/* event sequence, see conn.c */
+	int			 acting;	/* actions under way */
+	int			 pending;	/* policy changed, not read */
 	int			 stale;
 };
 void	 cache_init(void);
@@ -170,6 +173,7 @@ void	 cache_sweep_conn(struct virt_conn *);
 void	 cache_release_conn(struct virt_conn *);
 void	 cache_clear(void);
 size_t	 cache_count(void);
+size_t	 cache_count_conn(struct virt_conn *);
 struct cache_ent *cache_first(const uint8_t *);
 struct cache_ent *cache_next(struct cache_ent *);
 struct cache_ent *cache_walk(struct cache_ent *);
@@ -181,7 +185,7 @@ void	 conn_resync(void);
 int	 conn_shutdown(int);
 const char *conn_uri(const struct virt_conn *);
 int	 conn_status(struct virt_conn *, int64_t);
-int	 conn_act(struct vdom *, int, const char *);
+const char *conn_act(struct vdom *, int, const char *);
 void	 conn_dom_release(void *);
 const char *last_error(void);
 

@@ -68,7 +68,11 @@
  * persistent, live, config, relative.
  */
 #define CAND(u, cn, id, nm, st, pe, lv, cf, rel) \
-	{ u, cn, id, nm, st, pe, lv, cf, rel }
+	{ u, cn, id, nm, st, pe, lv, cf, rel, 0, 0 }
+#define CANDACT(u, cn, id, nm, st, pe, lv, cf, rel) \
+	{ u, cn, id, nm, st, pe, lv, cf, rel, 1, 0 }
+#define CANDPEND(u, cn, id, nm, st, pe, lv, cf, rel) \
+	{ u, cn, id, nm, st, pe, lv, cf, rel, 0, 1 }
 
 struct row {
 	const char	*name;
@@ -128,6 +132,15 @@ static const struct row rows[] = {
 	    CAND(U3, CONN_HUNG, UUA, "vm", OFF, 1, PNONE, PNONE, 0) },
 	  0, { 0 }, 0, 0, ACT_NONE, 0, DLOG_REFUSE,
 	  "may be active on " U3 ", which is not answering", 0 },
+	{ "a copy being started (managed-save restore under way) blocks "
+	  "the start of another", 2, {
+	    CANDACT(U1, CONN_UP, UUA, "vm", OFF, 1, PNONE, PNONE, 1),
+	    CAND(U2, CONN_UP, UUA, "vm", OFF, 1, PNONE, PNONE, 0) },
+	  0, { 0 }, 0, 0, ACT_NONE, 1, DLOG_REFUSE,
+	  "a copy is active on " U1 " (vm, being woken)", 0 },
+	{ "the domain itself being started: none, no second call", 1, {
+	    CANDACT(U1, CONN_UP, UUA, "vm", OFF, 1, PNONE, PNONE, 0) },
+	  0, { 0 }, 0, 0, ACT_NONE, 0, DLOG_WAKE, "being woken already", 1 },
 	{ "relative on an unreachable U2 blocks too", 2, {
 	    CAND(U1, CONN_UP, UUA, "vm", OFF, 1, PNONE, PNONE, 0),
 	    CAND(U2, CONN_DOWN, UUA, "vm", OFF, 1, PNONE, PNONE, 1) },
@@ -221,6 +234,9 @@ static const struct row rows[] = {
 	{ "transient: only the live policy counts", 1, {
 	    CAND(U1, CONN_UP, UUA, "vm", PUSER, 0, PNONE, PNO, 0) },
 	  0, { 0 }, 0, 0, ACT_RESUME, 0, DLOG_WAKE, NULL, 1 },
+	{ "policy changed, not read yet: refused, never the old policy", 1, {
+	    CANDPEND(U1, CONN_UP, UUA, "vm", PUSER, 1, PNONE, PNONE, 0) },
+	  0, { 0 }, 0, 0, ACT_NONE, 0, DLOG_REFUSE, "being read again", 0 },
 	{ "malformed metadata: never", 1, {
 	    CAND(U1, CONN_UP, UUA, "vm", OFF, 1, PNONE, PBAD, 0) },
 	  0, { 0 }, 0, 0, ACT_NONE, 0, DLOG_REFUSE, "malformed", 0 },
