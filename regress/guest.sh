@@ -20,21 +20,24 @@
 #
 # The guest is Debian's kernel, booted directly (<kernel>, <initrd>) with
 # an initramfs of busybox-static and one init, which reads wut.mode= on
-# the kernel command line:
+# the kernel command line.  The modes:
 #
 #	suspend	writes "mem" to /sys/power/state: the domain, which has
 #		<suspend-to-mem enabled='yes'/>, becomes pmsuspended; woken
 #		(virDomainPMWakeup) it runs on and stays running, so one
 #		wake is one state change and nothing races the test
+#		(booted from the compressed kernel: see below)
 #	panic	loads the pvpanic modules and crashes the kernel through
 #		sysrq: the domain, with <panic model='isa'/> and
-#		<on_crash>preserve</on_crash>, becomes crashed (panicked)
+#		<on_crash>preserve</on_crash>, becomes crashed (panicked);
+#		booted from the decompressed kernel when there is one
 #
 # guest_prepare	find or make the kernel and the initramfs in $GUEST_CACHE
 #		(the image package that linux-image-amd64 depends on,
 #		fetched with apt-get download and unpacked, not installed;
 #		keyed by its version, so reruns take no download); sets
-#		GUEST_KERNEL and GUEST_INITRD, or GUEST_ERR when it fails
+#		GUEST_KERNEL, GUEST_VMLINUX (may be empty) and GUEST_INITRD,
+#		or GUEST_ERR when it fails
 # lv_define_guest NAME MAC MODE
 #		define domain $LV_PFX$NAME booting the guest in MODE, 128
 #		MiB, its one NIC with MAC (link down, as lv_define's) and
@@ -51,6 +54,11 @@
 # guest_console NAME
 #		print the last lines of its console, on one line
 #
+# Under TCG the kernel's own decompressor takes 5 to 10 s of a boot, so
+# the kernel is also kept decompressed, as the ELF that qemu enters at
+# its PVH entry point.  A guest booted that way does not come back from
+# S3, though: the wakeup resets it.  So only the panic guest uses it.
+#
 # The files must be readable by the qemu user (libvirt-qemu on Debian):
 # the cache directories are 0755 and the files 0644; libvirt's DAC
 # driver labels them while a domain runs and puts the owner back after.
@@ -61,6 +69,7 @@ GUEST_META=linux-image-amd64
 GUEST_LOGDIR=/var/log/libvirt/qemu
 GUEST_BOOT_SECS=60
 GUEST_KERNEL=
+GUEST_VMLINUX=
 GUEST_INITRD=
 GUEST_DIR=
 GUEST_ERR=
@@ -112,16 +121,14 @@ guest_fail() {
 	return 1
 }
 
-# The image package that the meta-package depends on, and its version.
+# The image package that the meta-package depends on, and its version,
+# which the meta-package pins: one apt-cache, which takes a second or
+# more where the package cache is not kept (Debian's docker images).
 guest_pkg() {
-	_g_pkg=$(apt-cache depends "$GUEST_META" 2>/dev/null |
-	    sed -n 's/^ *Depends: \(linux-image-[^ <>]*\)$/\1/p' | sed -n 1p)
-	[ -n "$_g_pkg" ] || return 1
-	_g_ver=$(apt-cache policy "$_g_pkg" 2>/dev/null |
-	    sed -n 's/^ *Candidate: //p')
-	case $_g_ver in
-	""|"(none)")	return 1 ;;
-	esac
+	set -- $(apt-cache show --no-all-versions "$GUEST_META" 2>/dev/null |
+	    sed -n 's/^Depends: \(linux-image-[^ ,]*\) (= \([^)]*\)).*/\1 \2/p')
+	[ $# -ge 2 ] || return 1
+	_g_pkg=$1 _g_ver=$2
 }
 
 # apt-get update, once per run: a fresh machine may have no lists.
@@ -145,6 +152,35 @@ guest_module() {
 	esac
 }
 
+# guest_vmlinux BZIMAGE CONFIG OUT: the kernel, decompressed, as an ELF
+# that qemu boots through its PVH entry point when the kernel has one.
+# Under TCG the kernel's own decompressor takes 5 to 10 s of every boot.
+# The payload's place is in the boot protocol's setup header: it begins
+# payload_offset (at 0x248) bytes after the (setup_sects (at 0x1f1) + 1)
+# sectors of real-mode code.
+guest_vmlinux() {
+	grep -q '^CONFIG_PVH=y' "$2" || return 1
+	_g_s=$(od -An -tu1 -j 497 -N 1 "$1" | tr -d ' ')
+	_g_p=$(od -An -tu4 -j 584 -N 4 "$1" | tr -d ' ')
+	[ -n "$_g_s" ] && [ -n "$_g_p" ] || return 1
+	_g_o=$(((_g_s + 1) * 512 + _g_p))
+	case $(od -An -tx1 -j $_g_o -N 4 "$1" | tr -d ' ') in
+	fd377a58)	_g_z="xz -dc --single-stream" ;;
+	28b52ffd)	_g_z="zstd -qdc" ;;
+	1f8b*)		_g_z="gzip -dc" ;;
+	*)		return 1 ;;
+	esac
+	tail -c +$((_g_o + 1)) "$1" | $_g_z >"$3" 2>/dev/null
+	[ "$(od -An -tx1 -N 4 "$3" | tr -d ' ')" = 7f454c46 ]
+}
+
+guest_haskernel() {
+	GUEST_KERNEL=$GUEST_DIR/vmlinuz
+	GUEST_VMLINUX=$GUEST_DIR/vmlinux
+	[ -s "$GUEST_VMLINUX" ] || GUEST_VMLINUX=
+	[ -s "$GUEST_KERNEL" ]
+}
+
 # The kernel and the modules, into $GUEST_DIR, fetched when not there.
 guest_kernel() {
 	if ! guest_pkg && { ! guest_update || ! guest_pkg; }; then
@@ -152,12 +188,12 @@ guest_kernel() {
 		GUEST_DIR=$(ls -dt "$GUEST_CACHE"/linux-image-*/ 2>/dev/null |
 		    sed -n 1p)
 		GUEST_DIR=${GUEST_DIR%/}
-		[ -s "$GUEST_DIR/vmlinuz" ] && return 0
+		guest_haskernel && return 0
 		guest_fail "no package $GUEST_META known to apt"
 		return
 	fi
 	GUEST_DIR=$GUEST_CACHE/${_g_pkg}_$_g_ver
-	[ -s "$GUEST_DIR/vmlinuz" ] && return 0
+	guest_haskernel && return 0
 
 	_g_t0=$(date +%s)
 	_g_b=$GUEST_CACHE/build.$$
@@ -180,6 +216,8 @@ guest_kernel() {
 		guest_fail "cannot unpack the kernel or its pvpanic modules"
 		return
 	fi
+	guest_vmlinux "$_g_b/out/vmlinuz" "$_g_b"/x/boot/config-* \
+	    "$_g_b/out/vmlinux" || rm -f "$_g_b/out/vmlinux"
 	chmod 0755 "$_g_b/out"
 	chmod 0644 "$_g_b"/out/*
 	# Only the newest kernel is kept.
@@ -188,6 +226,7 @@ guest_kernel() {
 	done
 	mv "$_g_b/out" "$GUEST_DIR" || return 1
 	rm -rf "$_g_b"
+	guest_haskernel || return 1
 	echo "# guest: $_g_pkg $_g_ver fetched and unpacked in" \
 	    "$(($(date +%s) - _g_t0)) s"
 }
@@ -243,7 +282,6 @@ guest_prepare() {
 	_g_rc=$?
 	exec 9>&-
 	[ $_g_rc -eq 0 ] || return 1
-	GUEST_KERNEL=$GUEST_DIR/vmlinuz
 }
 
 guest_log() {
@@ -265,7 +303,9 @@ lv_define_guest() {
 		at_cleanup guest_rmlogs
 	fi
 	LV_XML_MIB=128
-	LV_XML_OS="    <kernel>$GUEST_KERNEL</kernel>
+	_g_k=$GUEST_KERNEL
+	[ "$3" = panic ] && [ -n "$GUEST_VMLINUX" ] && _g_k=$GUEST_VMLINUX
+	LV_XML_OS="    <kernel>$_g_k</kernel>
     <initrd>$GUEST_INITRD</initrd>
     <cmdline>console=ttyS0 panic=0 wut.mode=$3</cmdline>"
 	LV_XML_TOP="  <features><acpi/><apic/></features>
