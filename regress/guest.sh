@@ -44,7 +44,9 @@
 #		its console logged to $GUEST_LOGDIR; undefined at cleanup
 # guest_pmsuspended NAME MAC, guest_crashed NAME MAC
 #		define such a guest, start it and wait until it is
-#		pmsuspended, or crashed (panicked)
+#		pmsuspended, or crashed (panicked), at most $GUEST_BOOT_SECS
+#		(a boot takes 5 to 10 s on an idle machine, several times
+#		that on a busy one)
 # guest_state NAME
 #		print its state with the reason ("crashed (panicked)")
 # guest_wait_state NAME STATE [SECONDS]
@@ -67,7 +69,7 @@ GUEST_CACHE=${GUEST_CACHE:-/var/cache/wakeup-regress/guest}
 GUEST_BUSYBOX=${GUEST_BUSYBOX:-/bin/busybox}
 GUEST_META=linux-image-amd64
 GUEST_LOGDIR=/var/log/libvirt/qemu
-GUEST_BOOT_SECS=60
+GUEST_BOOT_SECS=${GUEST_BOOT_SECS:-90}
 GUEST_KERNEL=
 GUEST_VMLINUX=
 GUEST_INITRD=

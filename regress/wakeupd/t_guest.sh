@@ -132,6 +132,8 @@ crashed() {
 		fail "guest: crashed stays crashed" "no line: $(logtail)"
 		return 1
 	fi
+	echo "# wakeupd: $(tail -n +$((_n0 + 1)) "$LOG" | grep " mac $MP " |
+	    head -n 1)"
 	# PLACEHOLDER (lead): assert the log line of the new rule here.
 	# Today wakeupd tries "start" and logs "start: failed: ... domain
 	# is already running"; the new rule refuses a crashed domain and
