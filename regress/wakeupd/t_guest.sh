@@ -134,10 +134,10 @@ crashed() {
 	fi
 	echo "# wakeupd: $(tail -n +$((_n0 + 1)) "$LOG" | grep " mac $MP " |
 	    head -n 1)"
-	# PLACEHOLDER (lead): assert the log line of the new rule here.
-	# Today wakeupd tries "start" and logs "start: failed: ... domain
-	# is already running"; the new rule refuses a crashed domain and
-	# leaves it crashed.
+	# PLACEHOLDER (lead): assert the log line of the crashed rule here.
+	# wakeupd 0.1 tried "start" and logged "start: failed: ... domain
+	# is already running"; decide.c now refuses ("refuse ...: crashed
+	# (panicked): kept for inspection; ...") and leaves it crashed.
 	# The line is logged once the libvirt call has returned.
 	if [ "$(guest_state p)" = "crashed (panicked)" ]; then
 		pass "guest: crashed stays crashed"
