@@ -316,8 +316,10 @@ lv_define_guest() {
     <suspend-to-disk enabled='no'/>
   </pm>"
 	LV_XML_ONCRASH=preserve
-	LV_XML_DEV="    <serial type='pty'>
-      <log file='$(guest_log "$1")' append='off'/>
+	# A file, not a pty with a <log>: qemu drops what it writes to a
+	# pty nobody reads, and the log with it.  libvirtd opens the file.
+	LV_XML_DEV="    <serial type='file'>
+      <source path='$(guest_log "$1")' append='off'/>
       <target port='0'/>
     </serial>
     <panic model='isa'>
