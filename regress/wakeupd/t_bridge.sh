@@ -124,7 +124,6 @@ bridged() {
 		    "'$(master_of "$_tap")'"
 	else
 		pass "$_n: tap on the bridge"
-		TAPS="$TAPS $_tap"
 	fi
 
 	# wakeupd runs with -w 0: no window to wait out.
@@ -167,7 +166,6 @@ if ! wd_start -w 0; then
 fi
 pass "bridge: setup"
 
-TAPS=
 bridged "bridge: type bridge" a "$MA"
 bridged "bridge: type network" b "$MB"
 
@@ -175,7 +173,8 @@ bridged "bridge: type network" b "$MB"
 # and it has no address.
 _ports=$(ip -o link show master "$BR" | awk -F': ' '{ print $2 }' |
     sed 's/@.*//' | sort | tr '\n' ' ')
-_want=$(echo "$VE $TAPS" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')
+_want=$(echo "$VE $(tap_of a "$MA") $(tap_of b "$MB")" | tr ' ' '\n' |
+    sed '/^$/d' | sort | tr '\n' ' ')
 _addr=$(ip -o addr show dev "$BR")
 if [ "$_ports" != "$_want" ]; then
 	fail "bridge: only our ports, no address" "ports '$_ports'," \
