@@ -107,7 +107,8 @@ pmwakeup() {
 	if lv_poll 100 grep -q "wut: resumed" "$(guest_log s)"; then
 		pass "guest: guest resumed"
 	else
-		fail "guest: guest resumed" "console: $(guest_console s)"
+		fail "guest: guest resumed" "console ($(wc -c \
+		    <"$(guest_log s)" 2>/dev/null) bytes): $(guest_console s)"
 	fi
 }
 pmwakeup
