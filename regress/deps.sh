@@ -9,11 +9,13 @@ DEB_BUILD="make gcc clang bmake pkg-config libnet1-dev libpcap-dev
 libvirt-dev libxml2-dev mandoc"
 # net-tools and manpages-dev: the pages our manuals cross-reference
 # (ethers(5), ether_hostton(3)), for mandoc -Tlint.  dpkg-dev to lintian:
-# make deb and the package test (regress/pkg).
+# make deb and the package test (regress/pkg).  busybox-static, cpio and
+# xz-utils: the tiny real guest (regress/guest.sh).
 DEB_TEST="iproute2 util-linux tcpdump tshark etherwake wakeonlan gdb
 libvirt-daemon-system libvirt-clients qemu-system-x86 valgrind procps
 psmisc libclang-rt-dev bsdextrautils strace linux-perf net-tools
-manpages-dev git dpkg-dev debhelper lintian debootstrap"
+manpages-dev git dpkg-dev debhelper lintian debootstrap busybox-static cpio
+xz-utils"
 OPENBSD_PKGS="libnet libvirt libxml bmake tshark"
 FREEBSD_PKGS="libnet libvirt libxml2 pkgconf wireshark-nox11"
 

@@ -5,17 +5,30 @@
 # lv_start	use the libvirtd that answers on qemu:///system, or start
 #		virtlogd and libvirtd and stop them (by pid) at cleanup;
 #		$LV_LIBVIRTD_PID is set only when it is ours.  Also removes
-#		domains left by test runs that were killed (lv_sweep).
+#		domains and networks left by test runs that were killed
+#		(lv_sweep, lv_sweep_nets).
 # lv_restart	stop libvirtd (ours by preference; else the one running,
 #		or systemctl restart under systemd) and start it again; one
 #		that ran before us stays running at the end
 # lv_stop	undefine our domains, stop what lv_start started
 #
-# lv_define NAME MAC [MAC ...]
+# lv_define [-i NIC] NAME MAC [MAC ...]
 #		define domain $LV_PFX$NAME: TCG, 32 MiB, one vcpu, no disk,
 #		no boot media, no graphics, one NIC per MAC with its link
 #		down (the guest sits in firmware and sends nothing); it is
-#		destroyed and undefined at cleanup
+#		destroyed and undefined at cleanup.  The NICs are of type
+#		user, or with -i bridge:BR on bridge BR, or with
+#		-i network:NET on libvirt network NET.  A few variables,
+#		empty unless a caller sets them around the call, make other
+#		domains of the same XML (regress/guest.sh uses them):
+#		LV_XML_MIB memory in MiB; LV_XML_OS elements inside <os>;
+#		LV_XML_TOP elements of <domain> (<features>, <pm>);
+#		LV_XML_DEV devices; LV_XML_ONCRASH the <on_crash> action
+# lv_xml [-i NIC] NAME MAC...
+#		print that XML
+# lv_net_bridge NAME BR
+#		create transient libvirt network $LV_PFX$NAME in bridge
+#		mode over the existing bridge BR; destroyed at cleanup
 # lv_name NAME	print the full domain name, $LV_PFX$NAME
 # lv_state NAME	print its state ("shut off", "running", "paused", ...)
 # lv_wait_state NAME STATE [SECONDS]
@@ -51,6 +64,8 @@ LV_VIRTLOGD_PID=		# the virtlogd we started, if any
 LV_HOOKED=
 LV_DOMS_HOOKED=
 LV_DOMS=
+LV_NETS_HOOKED=
+LV_NETS=
 LV_REAPER=${TOP:-.}/regress/tools/reaper
 LV_VIRSH_TIMEOUT=30
 
@@ -165,11 +180,13 @@ lv_start() {
 	lv_start_virtlogd || return 1
 	if [ -S "$LV_SOCK" ] && lv_connects; then
 		lv_sweep
+		lv_sweep_nets
 		return 0
 	fi
 	lv_start_virtlogd || return 1
 	lv_start_libvirtd || return 1
 	lv_sweep
+	lv_sweep_nets
 }
 
 lv_systemd_libvirtd() {
@@ -200,6 +217,7 @@ lv_no_sock() {
 
 lv_stop() {
 	lv_undefine_all
+	lv_net_destroy_all
 	if [ -n "$LV_LIBVIRTD_PID" ]; then
 		lv_kill "$LV_LIBVIRTD_PID"
 		LV_LIBVIRTD_PID=
@@ -229,6 +247,47 @@ lv_sweep() {
 	done
 }
 
+# Transient networks of killed runs, as lv_sweep does for domains.
+lv_sweep_nets() {
+	lv_virsh net-list --all --name 2>/dev/null | while read -r _lv_d; do
+		case $_lv_d in
+		wut-[0-9]*-*) ;;
+		*) continue ;;
+		esac
+		_lv_p=${_lv_d#wut-}
+		_lv_p=${_lv_p%%-*}
+		case $_lv_p in
+		*[!0-9]*|"") continue ;;
+		esac
+		lv_alive "$_lv_p" && continue
+		lv_virsh net-destroy "$_lv_d" >/dev/null 2>&1
+	done
+}
+
+lv_net_bridge() {
+	_lv_n=$LV_PFX$1
+	cat >"$TMPD/net-$_lv_n.xml" <<EOF
+<network>
+  <name>$_lv_n</name>
+  <forward mode='bridge'/>
+  <bridge name='$2'/>
+</network>
+EOF
+	LV_NETS="$LV_NETS $_lv_n"
+	if [ -z "$LV_NETS_HOOKED" ]; then
+		LV_NETS_HOOKED=1
+		at_cleanup lv_net_destroy_all
+	fi
+	lv_virsh net-create "$TMPD/net-$_lv_n.xml" >/dev/null
+}
+
+lv_net_destroy_all() {
+	for _lv_d in $LV_NETS; do
+		lv_virsh net-destroy "$_lv_d" >/dev/null 2>&1
+	done
+	LV_NETS=
+}
+
 lv_undefine_all() {
 	for _lv_d in $LV_DOMS; do
 		lv_virsh destroy "$_lv_d" >/dev/null 2>&1
@@ -247,10 +306,33 @@ lv_hook_doms() {
 	at_cleanup lv_undefine_all
 }
 
+# lv_nicok NIC: a NIC kind that lv_ifxml knows.
+lv_nicok() {
+	case $1 in
+	user|bridge:?*|network:?*)	return 0 ;;
+	esac
+	return 1
+}
+
+# lv_ifxml NIC MAC...
 lv_ifxml() {
+	_lv_k=$1; shift
+	case $_lv_k in
+	bridge:*)
+		_lv_t=bridge
+		_lv_src="
+      <source bridge='${_lv_k#bridge:}'/>" ;;
+	network:*)
+		_lv_t=network
+		_lv_src="
+      <source network='${_lv_k#network:}'/>" ;;
+	*)
+		_lv_t=user
+		_lv_src= ;;
+	esac
 	for _lv_m; do
 		cat <<EOF
-    <interface type='user'>
+    <interface type='$_lv_t'>$_lv_src
       <mac address='$_lv_m'/>
       <model type='e1000'/>
       <link state='down'/>
@@ -259,21 +341,29 @@ EOF
 	done
 }
 
-# lv_xml NAME MAC...: the XML of a tiny domain (see lv_define).
+# lv_xml [-i NIC] NAME MAC...: the XML of a tiny domain (see lv_define).
 lv_xml() {
+	_lv_nic=user
+	if [ "$1" = -i ]; then
+		_lv_nic=$2
+		shift 2
+	fi
 	_lv_x=$1; shift
 	cat <<EOF
 <domain type='qemu'>
   <name>$_lv_x</name>
   <description>wakeup regress: throwaway, removed by the test</description>
-  <memory unit='MiB'>32</memory>
+  <memory unit='MiB'>${LV_XML_MIB:-32}</memory>
   <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
+  <os><type arch='x86_64'>hvm</type>${LV_XML_OS:+
+$LV_XML_OS}</os>${LV_XML_TOP:+
+$LV_XML_TOP}
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>destroy</on_reboot>
-  <on_crash>destroy</on_crash>
+  <on_crash>${LV_XML_ONCRASH:-destroy}</on_crash>
   <devices>
-$(lv_ifxml "$@")
+$(lv_ifxml "$_lv_nic" "$@")${LV_XML_DEV:+
+$LV_XML_DEV}
     <serial type='null'/>
     <video><model type='none'/></video>
     <memballoon model='none'/>
@@ -283,9 +373,15 @@ EOF
 }
 
 lv_define() {
+	_lv_nic=user
+	if [ "$1" = -i ]; then
+		_lv_nic=$2
+		shift 2
+	fi
+	lv_nicok "$_lv_nic" || return 1
 	_lv_n=$LV_PFX$1; shift
 	[ $# -ge 1 ] || return 1
-	lv_xml "$_lv_n" "$@" >"$TMPD/$_lv_n.xml"
+	lv_xml -i "$_lv_nic" "$_lv_n" "$@" >"$TMPD/$_lv_n.xml"
 	lv_hook_doms "$_lv_n"
 	# The first define after libvirtd starts may probe qemu: more time.
 	timeout 120 virsh -q -c "$LV_URI" define "$TMPD/$_lv_n.xml" >/dev/null

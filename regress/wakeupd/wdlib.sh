@@ -1,6 +1,7 @@
 # Helpers for the wakeupd system tests, sourced after regress/lib.sh and
 # regress/libvirt.sh: wakeupd in $NSB on wb0 logging to $LOG, senders in
-# $NSA on wa0.
+# $NSA on wa0.  With WD_IF set, wakeupd runs in the root namespace on
+# that interface instead (a bridge the test made).
 
 SF=$TOP/regress/tools/sendframe
 MK=$TOP/regress/tools/mkframe.sh
@@ -35,11 +36,15 @@ logtail() {
 	tail -n 4 "$LOG" | tr '\n' '|' | cut -c 1-400
 }
 
-# wd_start ARGS...: wakeupd -d -u nobody ARGS... wb0, in $NSB, until it
-# says it is ready (at most 15 s).
+# wd_start ARGS...: wakeupd -d -u nobody ARGS... wb0, in $NSB (or on
+# $WD_IF), until it says it is ready (at most 15 s).
 wd_start() {
 	: >"$LOG"
-	ip netns exec "$NSB" "$WAKEUPD" -d -u nobody "$@" wb0 2>"$LOG" &
+	if [ -n "${WD_IF:-}" ]; then
+		"$WAKEUPD" -d -u nobody "$@" "$WD_IF" 2>"$LOG" &
+	else
+		ip netns exec "$NSB" "$WAKEUPD" -d -u nobody "$@" wb0 2>"$LOG" &
+	fi
 	WPID=$!
 	lv_poll 150 wd_ready_or_dead
 	wd_ready
