@@ -129,20 +129,17 @@ crashed() {
 	_n0=$(nlines)
 	insa "$WAKEUP" wa0 "$MP" >"$TMPD/send.out" 2>&1 ||
 	    { fail "guest: crashed stays crashed" "wakeup failed"; return 1; }
-	# Whatever wakeupd does with it, it says so.
-	if ! waitline "$_n0" "(wake|refuse) $DP mac $MP on wb0 from 192.0.2.1: "
-	then
-		fail "guest: crashed stays crashed" "no line: $(logtail)"
+	# The crashed rule (decide.c): kept for inspection, refused, the
+	# reason in the log.  wakeupd 0.1 tried "start", which fails with
+	# "domain is already running".
+	_re="refuse $DP mac $MP on wb0 from 192.0.2.1: crashed (panicked): kept for inspection"
+	if ! waitline "$_n0" "$_re"; then
+		fail "guest: crashed stays crashed" "no '$_re': $(logtail)"
 		return 1
 	fi
-	echo "# wakeupd: $(tail -n +$((_n0 + 1)) "$LOG" | grep " mac $MP " |
-	    head -n 1)"
-	# PLACEHOLDER (lead): assert the log line of the crashed rule here.
-	# wakeupd 0.1 tried "start" and logged "start: failed: ... domain
-	# is already running"; decide.c now refuses ("refuse ...: crashed
-	# (panicked): kept for inspection; ...") and leaves it crashed.
-	# The line is logged once the libvirt call has returned.
-	if [ "$(guest_state p)" = "crashed (panicked)" ]; then
+	if has_line "$_n0" "wake $DP "; then
+		fail "guest: crashed stays crashed" "acted on: $(logtail)"
+	elif [ "$(guest_state p)" = "crashed (panicked)" ]; then
 		pass "guest: crashed stays crashed"
 	else
 		fail "guest: crashed stays crashed" "it is $(guest_state p)"
