@@ -132,7 +132,7 @@ crashed() {
 	# The crashed rule (decide.c): kept for inspection, refused, the
 	# reason in the log.  wakeupd 0.1 tried "start", which fails with
 	# "domain is already running".
-	_re="refuse $DP mac $MP on wb0 from 192.0.2.1: crashed (panicked): kept for inspection"
+	_re="refuse $DP mac $MP on wb0 from 192.0.2.1: crashed \\(panicked\\): kept for inspection"
 	if ! waitline "$_n0" "$_re"; then
 		fail "guest: crashed stays crashed" "no '$_re': $(logtail)"
 		return 1
