@@ -53,7 +53,8 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
 		wakeupd/privdrop.o
 WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h
-TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide
+TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide \
+		regress/wakeupd/sbcheck
 
 PROGS=		wakeup/wakeup wakeupd/wakeupd
 
@@ -87,6 +88,14 @@ regress/wakeupd/test_decide: regress/wakeupd/test_decide.o \
 	$(CC) $(LDFLAGS) -o $@ regress/wakeupd/test_decide.o \
 	    wakeupd/decide.o common/compat.o
 regress/wakeupd/test_decide.o: $(COMMON_HDRS) wakeupd/decide.h
+
+# The capture process's filter, exercised outside wakeupd (see
+# regress/wakeupd/t_seccomp_arch.sh).
+SBCHECK_OBJS=	regress/wakeupd/sbcheck.o wakeupd/sandbox.o wakeupd/log.o \
+		common/compat.o
+regress/wakeupd/sbcheck: $(SBCHECK_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(SBCHECK_OBJS)
+regress/wakeupd/sbcheck.o: $(COMMON_HDRS) $(WAKEUPD_HDRS)
 
 # Install what the build and the tests need, when something is missing.
 deps:
