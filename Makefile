@@ -1,7 +1,8 @@
 # wakeup: Wake-on-LAN sender and libvirt wake daemon.
 # Works with GNU make and BSD make: suffix rules, no pattern rules, no
-# conditionals.  Library flags come from pkg-config and libnet-config and
-# can be overridden on the command line, e.g. for a BSD port:
+# conditionals.  Library flags come from pkg-config and libnet-config (or
+# libnet-config-1.1) and can be overridden on the command line, e.g. for a
+# BSD port:
 #	make LIBNET_CFLAGS=-I/usr/local/include/libnet-1.1 LIBNET_LIBS=...
 
 # The one place the version lives; the manuals' .Os and
@@ -28,8 +29,12 @@ LDFLAGS?=
 
 PKG_CONFIG?=	pkg-config
 LIBNET_CONFIG?=	libnet-config
-LIBNET_CFLAGS!=	$(LIBNET_CONFIG) --cflags 2>/dev/null || true
-LIBNET_LIBS!=	$(LIBNET_CONFIG) --libs 2>/dev/null || echo -lnet
+# OpenBSD's libnet package names it libnet-config-1.1 (headers in
+# include/libnet-1.1): tried when libnet-config is not there.
+LIBNET_CFLAGS!=	$(LIBNET_CONFIG) --cflags 2>/dev/null || \
+		    libnet-config-1.1 --cflags 2>/dev/null || true
+LIBNET_LIBS!=	$(LIBNET_CONFIG) --libs 2>/dev/null || \
+		    libnet-config-1.1 --libs 2>/dev/null || echo -lnet
 PCAP_CFLAGS!=	$(PKG_CONFIG) --cflags libpcap 2>/dev/null || true
 PCAP_LIBS!=	$(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap
 VIRT_CFLAGS!=	$(PKG_CONFIG) --cflags libvirt libxml-2.0 2>/dev/null || true
