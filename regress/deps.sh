@@ -20,7 +20,7 @@ gcc-i686-linux-gnu gcc-mips64el-linux-gnuabi64 gcc-powerpc64le-linux-gnu
 gcc-riscv64-linux-gnu gcc-s390x-linux-gnu libc6-dev-arm64-cross
 libc6-dev-armel-cross libc6-dev-armhf-cross libc6-dev-i386-cross
 libc6-dev-mips64el-cross libc6-dev-ppc64el-cross libc6-dev-riscv64-cross
-libc6-dev-s390x-cross systemd"
+libc6-dev-s390x-cross systemd libcap2-bin"
 OPENBSD_PKGS="libnet libvirt libxml bmake tshark"
 FREEBSD_PKGS="libnet libvirt libxml2 pkgconf wireshark-nox11"
 
