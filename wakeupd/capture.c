@@ -355,7 +355,7 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 {
 	struct pollfd		 pfd[WAKEUPD_MAXIFS + 1];
 	struct capture_ctx	 ctx;
-	int			 i, n;
+	int			 fl, i, n;
 
 	signal(SIGPIPE, SIG_IGN);
 	/* The parent ends us by closing the socket; see wakeupd.c. */
@@ -374,8 +374,9 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 	pfd[nifs].fd = sock;
 	pfd[nifs].events = POLLIN;
 	ctx.sock = sock;
-	if (fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK) == -1)
-		fatal("fcntl");
+	if ((fl = fcntl(sock, F_GETFL)) == -1 ||
+	    fcntl(sock, F_SETFL, fl | O_NONBLOCK) == -1)
+		fatal("fcntl O_NONBLOCK");
 	/* From here on, only what the loop below needs. */
 	sandbox_child(sock);
 

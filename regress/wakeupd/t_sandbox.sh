@@ -95,18 +95,19 @@ pkt_fd() {
 	return 1
 }
 
-# The peer, wa0, listens for the injected frame; peer_frames stops it
-# and says how many arrived.
+# The peer, wa0, listens for the injected frame (tcpdump exits on the
+# first); peer_frames N waits at most N tenths of a second for it, stops
+# the capture and says how many arrived.
 peer_start() {
 	rm -f "$TMPD/peer.pcap" "$TMPD/peer.err"
-	ip netns exec "$NSA" tcpdump -i wa0 -n -U --immediate-mode \
+	ip netns exec "$NSA" tcpdump -i wa0 -n -U --immediate-mode -c 1 \
 	    -w "$TMPD/peer.pcap" ether proto 0x88b5 2>"$TMPD/peer.err" &
 	PEER_PID=$!
 	lv_poll 100 grep -q "listening on" "$TMPD/peer.err"
 }
 
 peer_frames() {
-	sleep 0.3
+	lv_poll "$1" lv_gone "$PEER_PID"
 	kill -INT "$PEER_PID" 2>/dev/null
 	wait "$PEER_PID" 2>/dev/null
 	PEER_PID=
@@ -137,7 +138,7 @@ inject_control() {
 	elif ! gdb_call "$_t" "$2"; then
 		fail "$1" "no packet socket in tcpdump"
 	else
-		_n=$(peer_frames)
+		_n=$(peer_frames 50)
 		[ "$_n" -eq 1 ] && pass "$1" || fail "$1" \
 		    "$_n frames on wa0, want 1: $(grep '^\$1' "$TMPD/gdb.out")"
 	fi
@@ -170,11 +171,13 @@ inject_frame() {
 	fi
 	if ! gdb_call "$_c" "$2"; then
 		fail "$_name" "no packet socket in the child"
-		peer_frames >/dev/null
+		peer_frames 0 >/dev/null
 		wd_stop
 		return
 	fi
-	_n=$(peer_frames)
+	# Once the child is gone nothing more can come: then count.
+	lv_poll 100 lv_gone "$_c"
+	_n=$(peer_frames 3)
 	if [ "$_n" -ne 0 ]; then
 		fail "$_name" "$_n injected frames reached wa0"
 		wd_stop
