@@ -142,9 +142,6 @@ install: $(PROGS)
 	$(INSTALL) -m 0444 wakeup/wakeup.8 $(DESTDIR)$(MANDIR)/man8/wakeup.8
 	$(INSTALL) -m 0444 wakeupd/wakeupd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/wakeupd.8
-	@# The capture process's chroot: wakeupd would create it, but not
-	@# under the systemd unit, whose file system is read-only.
-	$(INSTALL) -d -m 0755 $(DESTDIR)$(WAKEUPD_CHROOT)
 	@# The service file for the system's init: rc.d on OpenBSD, a
 	@# systemd unit elsewhere when systemd is there.
 	@if [ "$$(uname -s)" = OpenBSD ]; then \
