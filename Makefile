@@ -1,7 +1,8 @@
 # wakeup: Wake-on-LAN sender and libvirt wake daemon.
 # Works with GNU make and BSD make: suffix rules, no pattern rules, no
-# conditionals.  Library flags come from pkg-config and libnet-config and
-# can be overridden on the command line, e.g. for a BSD port:
+# conditionals.  Library flags come from pkg-config and libnet-config (or
+# libnet-config-1.1) and can be overridden on the command line, e.g. for a
+# BSD port:
 #	make LIBNET_CFLAGS=-I/usr/local/include/libnet-1.1 LIBNET_LIBS=...
 
 # The one place the version lives; the manuals' .Os and
@@ -28,8 +29,12 @@ LDFLAGS?=
 
 PKG_CONFIG?=	pkg-config
 LIBNET_CONFIG?=	libnet-config
-LIBNET_CFLAGS!=	$(LIBNET_CONFIG) --cflags 2>/dev/null || true
-LIBNET_LIBS!=	$(LIBNET_CONFIG) --libs 2>/dev/null || echo -lnet
+# OpenBSD's libnet package names it libnet-config-1.1 (headers in
+# include/libnet-1.1): tried when libnet-config is not there.
+LIBNET_CFLAGS!=	$(LIBNET_CONFIG) --cflags 2>/dev/null || \
+		    libnet-config-1.1 --cflags 2>/dev/null || true
+LIBNET_LIBS!=	$(LIBNET_CONFIG) --libs 2>/dev/null || \
+		    libnet-config-1.1 --libs 2>/dev/null || echo -lnet
 PCAP_CFLAGS!=	$(PKG_CONFIG) --cflags libpcap 2>/dev/null || true
 PCAP_LIBS!=	$(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap
 VIRT_CFLAGS!=	$(PKG_CONFIG) --cflags libvirt libxml-2.0 2>/dev/null || true
@@ -53,7 +58,8 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
 		wakeupd/privdrop.o
 WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h
-TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide
+TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide \
+		regress/wakeupd/sbcheck
 
 PROGS=		wakeup/wakeup wakeupd/wakeupd
 
@@ -87,6 +93,14 @@ regress/wakeupd/test_decide: regress/wakeupd/test_decide.o \
 	$(CC) $(LDFLAGS) -o $@ regress/wakeupd/test_decide.o \
 	    wakeupd/decide.o common/compat.o
 regress/wakeupd/test_decide.o: $(COMMON_HDRS) wakeupd/decide.h
+
+# The capture process's filter, exercised outside wakeupd (see
+# regress/wakeupd/t_seccomp_arch.sh).
+SBCHECK_OBJS=	regress/wakeupd/sbcheck.o wakeupd/sandbox.o wakeupd/log.o \
+		common/compat.o
+regress/wakeupd/sbcheck: $(SBCHECK_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(SBCHECK_OBJS)
+regress/wakeupd/sbcheck.o: $(COMMON_HDRS) $(WAKEUPD_HDRS)
 
 # Install what the build and the tests need, when something is missing.
 deps:
@@ -260,11 +274,14 @@ asan-test: deps
 	$(MAKE) CC=clang CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" regress
 	@# Without a list: every test but those that cannot work with the
 	@# sanitizers (valgrind; the seccomp filter, which a sanitizer
-	@# build leaves off) and the packages (regress/pkg: they build
-	@# their own binaries, and run them in a chroot).
+	@# build leaves off; the systemd unit's system call list, which
+	@# the sanitizers' runtime would lengthen) and the packages
+	@# (regress/pkg: they build their own binaries, and run them in a
+	@# chroot).
 	@tests="$(ASAN_TESTS)"; [ -n "$$tests" ] || tests="regress/common/test_wol \
 	    regress/wakeupd/test_decide $$(ls regress/*/t_*.sh | \
-	    grep -v -e /t_valgrind.sh -e /t_sandbox.sh -e '^regress/pkg/')"; \
+	    grep -v -e /t_valgrind.sh -e /t_sandbox.sh -e /t_seccomp_arch.sh \
+	    -e /t_systemd.sh -e '^regress/pkg/')"; \
 	    sh regress/sanitize.sh sh regress/run.sh $$tests; rc=$$?; \
 	    $(MAKE) clean >/dev/null; exit $$rc
 

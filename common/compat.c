@@ -17,14 +17,17 @@
 #include <sys/types.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compat.h"
 
@@ -99,6 +102,73 @@ timingsafe_bcmp(const void *b1, const void *b2, size_t n)
 	return (diff != 0);
 }
 #endif /* COMPAT_NEED_TIMINGSAFE */
+
+#ifdef __linux__
+int
+compat_closefrom_range(int lowfd)
+{
+#ifdef SYS_close_range
+	return (syscall(SYS_close_range, (unsigned int)lowfd, ~0U, 0) == 0 ?
+	    0 : -1);
+#else
+	(void)lowfd;
+	errno = ENOSYS;
+	return (-1);
+#endif
+}
+
+/* Closing while reading the directory is safe: /proc lists anew. */
+int
+compat_closefrom_proc(int lowfd)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	const char	*errstr;
+	int		 fd;
+
+	if ((dir = opendir("/proc/self/fd")) == NULL)
+		return (-1);
+	while ((de = readdir(dir)) != NULL) {
+		fd = strtonum(de->d_name, 0, INT_MAX, &errstr);
+		if (errstr == NULL && fd >= lowfd && fd != dirfd(dir))
+			(void)close(fd);
+	}
+	closedir(dir);
+	return (0);
+}
+
+void
+compat_closefrom_loop(int lowfd)
+{
+	long	 max, fd;
+
+	if ((max = sysconf(_SC_OPEN_MAX)) == -1)
+		max = 1024;
+	else if (max > INT_MAX)
+		max = INT_MAX;
+	for (fd = lowfd; fd < max; fd++)
+		(void)close(fd);
+}
+
+void
+compat_closefrom(int lowfd)
+{
+	if (lowfd < 0)
+		lowfd = 0;
+	if (compat_closefrom_range(lowfd) == 0 ||
+	    compat_closefrom_proc(lowfd) == 0)
+		return;
+	compat_closefrom_loop(lowfd);
+}
+#endif /* __linux__ */
+
+#ifdef COMPAT_NEED_CLOSEFROM
+void
+closefrom(int lowfd)
+{
+	compat_closefrom(lowfd);
+}
+#endif /* COMPAT_NEED_CLOSEFROM */
 
 #ifdef COMPAT_NEED_PLEDGE
 int

@@ -41,6 +41,14 @@
 #define COMPAT_NEED_STRTONUM	1
 #define COMPAT_NEED_SETPROCTITLE	1
 #define COMPAT_NEED_TIMINGSAFE	1
+/* closefrom: glibc has it since 2.34 (Debian 12, Ubuntu 22.04, RHEL 9). */
+#if defined(__GLIBC__)
+#if !__GLIBC_PREREQ(2, 34)
+#define COMPAT_NEED_CLOSEFROM	1
+#endif
+#else
+#define COMPAT_NEED_CLOSEFROM	1
+#endif
 #endif
 
 #if !defined(__OpenBSD__)
@@ -58,6 +66,22 @@ long long strtonum(const char *, long long, long long, const char **);
 
 #ifdef COMPAT_NEED_TIMINGSAFE
 int	 timingsafe_bcmp(const void *, const void *, size_t);
+#endif
+
+#ifdef COMPAT_NEED_CLOSEFROM
+void	 closefrom(int);
+#endif
+#ifdef __linux__
+/*
+ * What closefrom is made of on Linux, each way on its own for the unit
+ * test: close_range(2) (Linux 5.9), else the descriptors listed in
+ * /proc/self/fd, else every number below the descriptor limit.  The
+ * first two return -1 when they cannot be used.
+ */
+void	 compat_closefrom(int);
+int	 compat_closefrom_range(int);
+int	 compat_closefrom_proc(int);
+void	 compat_closefrom_loop(int);
 #endif
 
 #ifdef COMPAT_NEED_PLEDGE

@@ -213,9 +213,21 @@ ifa_ether(const struct ifaddrs *ifa, uint8_t *mac)
 	if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_LINK)
 		return (0);
 	sdl = (const struct sockaddr_dl *)ifa->ifa_addr;
-	/* vlan(4) interfaces carry Ethernet frames too. */
-	if ((sdl->sdl_type != IFT_ETHER && sdl->sdl_type != IFT_L2VLAN) ||
-	    sdl->sdl_alen != WOL_ADDR_LEN)
+	/*
+	 * The interface types that carry Ethernet frames, from the
+	 * drivers' sources: IFT_ETHER for physical ports and for
+	 * OpenBSD's trunk(4) (if_trunk.c), aggr(4) (if_aggr.c) and
+	 * vport(4) (if_veb.c) and FreeBSD's lagg(4) (if_lagg.c), all of
+	 * which ether_ifattach(); IFT_L2VLAN for vlan(4) on both
+	 * (if_vlan.c); IFT_BRIDGE for bridge(4) on FreeBSD, which has an
+	 * Ethernet address (if_bridge.c).  OpenBSD's bridge(4), veb(4)
+	 * and tpmr(4) are IFT_BRIDGE with no address and are refused
+	 * below for it: send through a vport(4) or a member.  The
+	 * members of a trunk or lagg become IFT_IEEE8023ADLAG and are
+	 * refused: name the trunk, which spreads the frame as it should.
+	 */
+	if ((sdl->sdl_type != IFT_ETHER && sdl->sdl_type != IFT_L2VLAN &&
+	    sdl->sdl_type != IFT_BRIDGE) || sdl->sdl_alen != WOL_ADDR_LEN)
 		return (0);
 	memcpy(mac, LLADDR(sdl), WOL_ADDR_LEN);
 	return (1);

@@ -23,6 +23,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -233,11 +234,12 @@ capture_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 		return;
 	}
 	/*
-	 * Never wait for the parent: it may be sending us the known
-	 * addresses at this moment.  A full socket means a flood the
-	 * parent would debounce anyway, so this packet goes.
+	 * Never wait for the parent (the socket is non-blocking): it may
+	 * be sending us the known addresses at this moment.  A full
+	 * socket means a flood the parent would debounce anyway, so this
+	 * packet goes.  write(2), not send(2): see sandbox.c.
 	 */
-	if (send(ctx->sock, &msg, sizeof(msg), MSG_DONTWAIT) == -1) {
+	if (write(ctx->sock, &msg, sizeof(msg)) == -1) {
 		explicit_bzero(&msg, sizeof(msg));
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
 			log_debug("%s: parent busy, packet dropped",
@@ -353,7 +355,7 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 {
 	struct pollfd		 pfd[WAKEUPD_MAXIFS + 1];
 	struct capture_ctx	 ctx;
-	int			 i, n;
+	int			 fl, i, n;
 
 	signal(SIGPIPE, SIG_IGN);
 	/* The parent ends us by closing the socket; see wakeupd.c. */
@@ -365,13 +367,18 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 		pfd[i].fd = pcap_get_selectable_fd(ifs[i].pcap);
 		if (pfd[i].fd == -1)
 			fatalx("%s: no selectable descriptor", ifs[i].name);
+		/* Receive only, for good. */
+		sandbox_capture_fd(pfd[i].fd);
 		pfd[i].events = POLLIN;
 	}
 	pfd[nifs].fd = sock;
 	pfd[nifs].events = POLLIN;
 	ctx.sock = sock;
+	if ((fl = fcntl(sock, F_GETFL)) == -1 ||
+	    fcntl(sock, F_SETFL, fl | O_NONBLOCK) == -1)
+		fatal("fcntl O_NONBLOCK");
 	/* From here on, only what the loop below needs. */
-	sandbox_child();
+	sandbox_child(sock);
 
 	for (;;) {
 		if (poll(pfd, nifs + 1, -1) == -1) {

@@ -172,12 +172,13 @@ msg_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR))
 			return;
-		if (n == -1)
+		if (n == -1 && errno != ECONNRESET)
 			fatal("capture socket");
-		if (n == 0) {
+		if (n <= 0) {
 			/*
-			 * It has exited, or sent an empty message, which reads
-			 * the same: say how it ended once it is reaped.
+			 * It has exited (ECONNRESET: with our messages still
+			 * unread), or sent an empty message, which reads the
+			 * same: say how it ended once it is reaped.
 			 */
 			child_gone = 1;
 			quit = 1;

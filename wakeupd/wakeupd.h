@@ -89,7 +89,8 @@ int	 capture_replay(const char *, const char *);
 __dead void capture_main(int, struct iface *, int, const char *);
 
 /* sandbox.c: pledge or seccomp for the capture process. */
-void	 sandbox_child(void);
+void	 sandbox_capture_fd(int);
+void	 sandbox_child(int);
 
 /* The configuration of the privileged side. */
 struct wakeup_conf {

@@ -21,11 +21,14 @@
 
 #include <sys/types.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compat.h"
 #include "wol.h"
@@ -78,6 +81,7 @@ static void	 test_frames(void);
 static void	 test_frame_rejects(void);
 static void	 test_truncations(void);
 static void	 test_junk(void);
+static void	 test_closefrom(void);
 
 static void
 ok(int cond, const char *fmt, ...)
@@ -934,6 +938,64 @@ test_junk(void)
 #undef RND
 }
 
+static int
+fd_open(int fd)
+{
+	return (fcntl(fd, F_GETFD) != -1);
+}
+
+/*
+ * closefrom, and on Linux each way the compat one has: descriptors
+ * below the mark stay, those from it up go, the highest too.
+ */
+static void
+test_closefrom(void)
+{
+	const char	*how[] = { "closefrom", "close_range", "/proc/self/fd",
+			    "the loop", "compat_closefrom" };
+	size_t		 i;
+	int		 base = 100, high = 900, rc, good;
+
+	for (i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		if (dup2(2, base - 1) == -1 || dup2(2, base) == -1 ||
+		    dup2(2, base + 3) == -1 || dup2(2, high) == -1) {
+			ok(0, "%s: dup2: %s", how[i], strerror(errno));
+			continue;
+		}
+		rc = 0;
+		switch (i) {
+		case 0:
+			closefrom(base);
+			break;
+#ifdef __linux__
+		case 1:
+			rc = compat_closefrom_range(base);
+			break;
+		case 2:
+			rc = compat_closefrom_proc(base);
+			break;
+		case 3:
+			compat_closefrom_loop(base);
+			break;
+		case 4:
+			compat_closefrom(base);
+			break;
+#endif
+		default:
+			closefrom(base);
+			break;
+		}
+		good = rc == 0 && fd_open(base - 1) && !fd_open(base) &&
+		    !fd_open(base + 3) && !fd_open(high) && fd_open(2);
+		ok(good, "%s: closes from %d up, keeps below (rc %d)",
+		    how[i], base, rc);
+		close(base - 1);
+		close(base);
+		close(base + 3);
+		close(high);
+	}
+}
+
 int
 main(void)
 {
@@ -948,6 +1010,7 @@ main(void)
 	test_frame_rejects();
 	test_truncations();
 	test_junk();
+	test_closefrom();
 	printf("test_wol: %d passed, %d failed\n", passes, failures);
 	return (failures != 0);
 }

@@ -3,7 +3,10 @@
 # root directory and its descriptors (capture sockets and the socketpair,
 # no libvirt connection); and that opening a file or a socket kills it
 # (seccomp, injected with gdb), after which the parent exits too;
-# socket(2) is refused without killing it.
+# socket(2) is refused without killing it; and that a write(2) or
+# sendto(2) of a frame to its capture socket kills it and puts nothing
+# on the wire (tcpdump on the peer; the same call in tcpdump on wb0 is
+# the control that does), while its messages to the parent still go.
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
@@ -13,7 +16,14 @@ needroot "sandbox: setup" "sandbox: unprivileged user" "sandbox: chroot" \
     "sandbox: seccomp on" "sandbox: descriptors" \
     "sandbox: parent holds libvirt" "sandbox: open kills it" \
     "sandbox: connect kills it" "sandbox: socket refused" \
+    "sandbox: injection works unfiltered" \
+    "sandbox: write to capture socket kills it" \
+    "sandbox: sendto capture socket kills it" \
     "sandbox: 1,000 known addresses"
+
+# A frame no one else sends, EtherType 0x88b5 (local experimental),
+# broadcast from wb0's MAC, 60 bytes, as a C string for gdb.
+INJ='"\xff\xff\xff\xff\xff\xff\x02\x00\x5e\x10\x00\x0b\x88\xb5INJECTED-BY-GDB-0123456789012345678901234567890123456789"'
 
 # The child of the running wakeupd.
 child() {
@@ -66,6 +76,124 @@ inject() {
 		fail "$_name" "child $_c still there"
 	elif ! grep -q "capture process killed by signal 31 (a system call \
 outside its sandbox), exiting" "$LOG"; then
+		fail "$_name" "parent said: $(logtail)"
+	elif [ $_rc -ne 1 ]; then
+		fail "$_name" "parent exited $_rc"
+	else
+		pass "$_name"
+	fi
+}
+
+# The descriptor of pid $1's (first) packet socket.
+pkt_fd() {
+	for _f in /proc/"$1"/fd/*; do
+		_i=$(readlink "$_f" | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+		[ -n "$_i" ] || continue
+		awk -v i="$_i" 'NR > 1 && $9 == i { f = 1 } END { exit !f }' \
+		    /proc/"$1"/net/packet && { echo "${_f##*/}"; return 0; }
+	done
+	return 1
+}
+
+# The peer, wa0, listens for the injected frame (tcpdump exits on the
+# first); peer_frames N waits at most N tenths of a second for it, stops
+# the capture and says how many arrived.
+peer_start() {
+	rm -f "$TMPD/peer.pcap" "$TMPD/peer.err"
+	ip netns exec "$NSA" tcpdump -i wa0 -n -U --immediate-mode -c 1 \
+	    -w "$TMPD/peer.pcap" ether proto 0x88b5 2>"$TMPD/peer.err" &
+	PEER_PID=$!
+	lv_poll 100 grep -q "listening on" "$TMPD/peer.err"
+}
+
+peer_frames() {
+	lv_poll "$1" lv_gone "$PEER_PID"
+	kill -INT "$PEER_PID" 2>/dev/null
+	wait "$PEER_PID" 2>/dev/null
+	PEER_PID=
+	tcpdump -r "$TMPD/peer.pcap" -n 2>/dev/null |
+	    grep -c 'ethertype Unknown (0x88b5), length 60'
+}
+
+# gdb_call PID CALL: gdb makes PID call CALL, with PKT standing for its
+# packet socket.
+gdb_call() {
+	_fd=$(pkt_fd "$1") || return 1
+	_call=$(echo "$2" | sed "s/PKT/$_fd/")
+	timeout 20 gdb -p "$1" -batch -nx -ex "call (long)$_call" \
+	    >"$TMPD/gdb.out" 2>&1
+	return 0
+}
+
+# inject_control NAME CALL: the same call in a process without the
+# filter, a tcpdump on wb0, puts the frame on the wire; so none arriving
+# below means that the filter stopped it.
+inject_control() {
+	ip netns exec "$NSB" tcpdump -i wb0 -n -w /dev/null \
+	    ether proto 0x88b5 2>"$TMPD/tcpd.err" &
+	_t=$!
+	if ! lv_poll 100 grep -q "listening on" "$TMPD/tcpd.err" ||
+	    ! peer_start; then
+		fail "$1" "tcpdump did not start"
+	elif ! gdb_call "$_t" "$2"; then
+		fail "$1" "no packet socket in tcpdump"
+	else
+		_n=$(peer_frames 50)
+		[ "$_n" -eq 1 ] && pass "$1" || fail "$1" \
+		    "$_n frames on wa0, want 1: $(grep '^\$1' "$TMPD/gdb.out")"
+	fi
+	[ -n "$PEER_PID" ] && kill "$PEER_PID" 2>/dev/null
+	kill "$_t" 2>/dev/null
+	wait "$_t" 2>/dev/null
+}
+
+# inject_frame NAME CALL: with the child's writes to the parent working
+# (a wake arrives), gdb makes it call CALL on its capture socket: it must
+# die of SIGSYS, the parent exit saying so, and no frame reach wa0.
+inject_frame() {
+	_name=$1
+	if ! wd_start -w 0 -c "test://$TMPD/one.xml"; then
+		fail "$_name" "wakeupd: $(logtail)"
+		return
+	fi
+	_n0=$(nlines)
+	insa "$WAKEUP" wa0 52:54:00:79:00:01 >/dev/null 2>&1
+	if ! waitline "$_n0" "wake one mac 52:54:00:79:00:01 on wb0"; then
+		fail "$_name" "no wake before the injection: $(logtail)"
+		wd_stop
+		return
+	fi
+	_c=$(child)
+	if ! peer_start; then
+		fail "$_name" "tcpdump on wa0 did not start"
+		wd_stop
+		return
+	fi
+	if ! gdb_call "$_c" "$2"; then
+		fail "$_name" "no packet socket in the child"
+		peer_frames 0 >/dev/null
+		wd_stop
+		return
+	fi
+	# Once the child is gone nothing more can come: then count.
+	lv_poll 100 lv_gone "$_c"
+	_n=$(peer_frames 3)
+	if [ "$_n" -ne 0 ]; then
+		fail "$_name" "$_n injected frames reached wa0"
+		wd_stop
+		return
+	fi
+	if ! lv_poll 100 lv_gone "$WPID"; then
+		fail "$_name" "parent still running: $(logtail)"
+		wd_stop
+		return
+	fi
+	wait "$WPID" 2>/dev/null
+	_rc=$?
+	WPID=
+	if kill -0 "$_c" 2>/dev/null; then
+		fail "$_name" "child $_c still there"
+	elif ! grep -q "capture process killed by signal 31" "$LOG"; then
 		fail "$_name" "parent said: $(logtail)"
 	elif [ $_rc -ne 1 ]; then
 		fail "$_name" "parent exited $_rc"
@@ -150,6 +278,18 @@ wd_stop
 inject "sandbox: open kills it" 'open("/etc/passwd", 0)'
 inject "sandbox: connect kills it" '((long (*)(int, void *, int))connect)(0, 0, 0)'
 refuse_socket "sandbox: socket refused"
+
+# No frame injection: writing to the capture socket kills the child.
+cat >"$TMPD/one.xml" <<EOF
+<node><domain type="test"><name>one</name><memory>65536</memory>
+<os><type>hvm</type></os><devices><interface type="user">
+<mac address="52:54:00:79:00:01"/></interface></devices></domain></node>
+EOF
+inject_control "sandbox: injection works unfiltered" "write(PKT, $INJ, 60)"
+inject_frame "sandbox: write to capture socket kills it" \
+    "write(PKT, $INJ, 60)"
+inject_frame "sandbox: sendto capture socket kills it" \
+    "((long (*)(int, void *, long, int, void *, int))sendto)(PKT, $INJ, 60, 0, 0, 0)"
 
 # The parent hands the sandboxed child every known address, here 1,000
 # of them (a test driver node): the child must take them within its
