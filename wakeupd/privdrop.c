@@ -54,8 +54,9 @@ priv_drop_parent(void)
 
 	/*
 	 * The bounding set first: dropping from it needs CAP_SETPCAP, which
-	 * a service manager may have taken already, with the rest of what
-	 * its unit does not grant (then there is nothing left to drop).
+	 * is dropped last, with the rest (the systemd unit grants it for
+	 * this).  Only what is in the set is dropped: a unit's set holds
+	 * just what it grants.
 	 */
 	for (cap = 0; (in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
 		if (in == 1 && cap != KEEP_CAP &&
