@@ -223,6 +223,10 @@ signal_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 		case SIGCHLD:
 			chld = 1;
 			break;
+		case SIGHUP:
+			log_warnx("SIGHUP: nothing is read again; restart "
+			    "wakeupd for a new configuration");
+			break;
 		}
 	}
 	if (chld && !quit)
@@ -279,6 +283,7 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 	sa.sa_flags = SA_RESTART;
 	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGHUP, &sa, NULL) == -1 ||
 	    sigaction(SIGCHLD, &sa, NULL) == -1)
 		fatal("sigaction");
 
@@ -306,6 +311,7 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	log_threaded();
