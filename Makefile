@@ -12,6 +12,7 @@ VERSION!=	cat VERSION
 PREFIX?=	/usr/local
 BINDIR?=	$(PREFIX)/bin
 SBINDIR?=	$(PREFIX)/sbin
+LIBEXECDIR?=	$(PREFIX)/libexec
 MANDIR?=	$(PREFIX)/man
 ETCDIR?=	/etc
 SYSTEMDDIR?=	/lib/systemd/system
@@ -21,6 +22,8 @@ INSTALL?=	install
 # The unprivileged user the packet child runs as, and its chroot.
 WAKEUPD_USER?=	_wakeupd
 WAKEUPD_CHROOT?= /var/empty
+# The capture program wakeupd runs (its -C option overrides it).
+WAKEUPD_CAPTURE?= $(LIBEXECDIR)/wakeupd-capture
 
 CC?=		cc
 CFLAGS?=	-O2 -g
@@ -45,7 +48,8 @@ THREAD_LIBS?=	-pthread
 # _DEFAULT_SOURCE and _GNU_SOURCE matter to glibc only.
 ALL_CPPFLAGS=	-Icommon -Iwakeupd -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		-DWAKEUPD_USER=\"$(WAKEUPD_USER)\" \
-		-DWAKEUPD_CHROOT=\"$(WAKEUPD_CHROOT)\" $(CPPFLAGS)
+		-DWAKEUPD_CHROOT=\"$(WAKEUPD_CHROOT)\" \
+		-DWAKEUPD_CAPTURE=\"$(WAKEUPD_CAPTURE)\" $(CPPFLAGS)
 ALL_CFLAGS=	$(CFLAGS) $(WARNFLAGS) $(ALL_CPPFLAGS) $(LIBNET_CFLAGS) \
 		$(PCAP_CFLAGS) $(VIRT_CFLAGS)
 
@@ -56,12 +60,17 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/conn.o wakeupd/wake.o wakeupd/decide.o \
 		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
-		wakeupd/privdrop.o
+		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o
+# The capture process: libpcap and the packet format (dissection and
+# validation) only; no libvirt, libxml2 or libnet.
+CAPTURE_OBJS=	wakeupd/wakeupd-capture.o wakeupd/capture.o wakeupd/sandbox.o \
+		wakeupd/known.o wakeupd/log.o
+CAPTURE_COMMON=	common/wol.o common/frame.o common/compat.o
 WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h
 TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide \
 		regress/wakeupd/sbcheck
 
-PROGS=		wakeup/wakeup wakeupd/wakeupd
+PROGS=		wakeup/wakeup wakeupd/wakeupd wakeupd/wakeupd-capture
 
 .SUFFIXES: .c .o
 .c.o:
@@ -73,8 +82,8 @@ all: $(PROGS)
 # the fuzz replayers (below).  make test, asan-test and bench build it.
 regress: $(PROGS) $(TEST_PROGS)
 
-$(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS): $(COMMON_HDRS)
-$(WAKEUPD_OBJS): $(WAKEUPD_HDRS)
+$(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(COMMON_HDRS)
+$(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(WAKEUPD_HDRS)
 
 wakeup/wakeup: $(WAKEUP_OBJS) $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(WAKEUP_OBJS) $(COMMON_OBJS) $(LIBNET_LIBS)
@@ -82,6 +91,9 @@ wakeup/wakeup: $(WAKEUP_OBJS) $(COMMON_OBJS)
 wakeupd/wakeupd: $(WAKEUPD_OBJS) $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(WAKEUPD_OBJS) $(COMMON_OBJS) \
 	    $(PCAP_LIBS) $(VIRT_LIBS) $(THREAD_LIBS)
+
+wakeupd/wakeupd-capture: $(CAPTURE_OBJS) $(CAPTURE_COMMON)
+	$(CC) $(LDFLAGS) -o $@ $(CAPTURE_OBJS) $(CAPTURE_COMMON) $(PCAP_LIBS)
 
 regress/common/test_wol: regress/common/test_wol.o $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ regress/common/test_wol.o $(COMMON_OBJS)
@@ -136,9 +148,11 @@ lint:
 
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
-	    $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0555 wakeup/wakeup $(DESTDIR)$(SBINDIR)/wakeup
 	$(INSTALL) -m 0555 wakeupd/wakeupd $(DESTDIR)$(SBINDIR)/wakeupd
+	$(INSTALL) -m 0555 wakeupd/wakeupd-capture \
+	    $(DESTDIR)$(WAKEUPD_CAPTURE)
 	$(INSTALL) -m 0444 wakeup/wakeup.8 $(DESTDIR)$(MANDIR)/man8/wakeup.8
 	$(INSTALL) -m 0444 wakeupd/wakeupd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/wakeupd.8
@@ -161,7 +175,8 @@ install: $(PROGS)
 
 clean:
 	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
-	    $(WAKEUPD_OBJS) regress/common/*.o regress/wakeupd/*.o
+	    $(WAKEUPD_OBJS) $(CAPTURE_OBJS) regress/common/*.o \
+	    regress/wakeupd/*.o
 
 # Test tools: sendframe writes any frame out an interface (the system
 # tests' crafted frames); reaper runs a libvirtd the tests start as a

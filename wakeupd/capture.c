@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +36,11 @@
 #include "wakeupd.h"
 
 /*
- * The capture side: the only code that touches packets.  It runs
- * unprivileged in a chroot with nothing but its capture handles and the
- * socket to the parent, and passes on only validated magic packets.
+ * The capture side: the only code that touches packets.  It runs in
+ * wakeupd-capture, unprivileged in a chroot with nothing but its capture
+ * handles and the socket to the parent, and passes on only validated
+ * magic packets.  wakeupd itself uses capture_open (-n) and
+ * capture_replay (-r).
  */
 
 /*
@@ -346,21 +347,19 @@ parent_msg(int sock)
 }
 
 /*
- * Poll every capture handle and the parent's socket; leave when the
- * parent goes away.  Runs chrooted and unprivileged already; sandboxes
- * itself once set up.
+ * Say that we are ready, then poll every capture handle and the
+ * parent's socket; leave when the parent goes away.  Runs chrooted and
+ * unprivileged already, logging through the parent; sandboxes itself
+ * before it reads a packet.
  */
 __dead void
 capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 {
 	struct pollfd		 pfd[WAKEUPD_MAXIFS + 1];
 	struct capture_ctx	 ctx;
+	struct ready_msg	 r;
 	int			 fl, i, n;
 
-	signal(SIGPIPE, SIG_IGN);
-	/* The parent ends us by closing the socket; see wakeupd.c. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	setproctitle("capture %s", names);
 
 	for (i = 0; i < nifs; i++) {
@@ -379,6 +378,12 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 		fatal("fcntl O_NONBLOCK");
 	/* From here on, only what the loop below needs. */
 	sandbox_child(sock);
+
+	memset(&r, 0, sizeof(r));
+	r.kind = MSG_READY;
+	r.nifs = nifs;
+	if (send(sock, &r, sizeof(r), 0) == -1)
+		fatal("send to parent");
 
 	for (;;) {
 		if (poll(pfd, nifs + 1, -1) == -1) {

@@ -26,12 +26,13 @@
 #include "wakeupd.h"
 
 /*
- * The known addresses, parent to child.  The parent sends every NIC
- * address in its cache, sorted and each once, whenever the cache changes,
- * in fixed-size parts; the capture process keeps the latest complete set
- * and passes on only packets for an address in it.  A flood of magic
- * packets for unknown addresses then stops in the unprivileged process.
- * Until the first set arrives, everything is passed on.
+ * The known addresses, the capture process's half.  The parent sends
+ * every NIC address in its cache, sorted and each once, whenever the
+ * cache changes, in fixed-size parts (known_send.c); the capture process
+ * keeps the latest complete set and passes on only packets for an
+ * address in it.  A flood of magic packets for unknown addresses then
+ * stops in the unprivileged process.  Until the first set arrives,
+ * everything is passed on.
  */
 
 #define KNOWN_MAX	(1 << 20)	/* addresses in one set */
@@ -51,50 +52,7 @@ mac_cmp(const void *a, const void *b)
 }
 
 /*
- * Parent: send the cache's addresses as one set, sorted here: qsort(3)
- * may ask the kernel how much memory there is, which the child's
- * sandbox does not allow.
- */
-void
-known_send(int sock)
-{
-	struct macs_msg		 m;
-	struct cache_ent	*e;
-	uint8_t			(*all)[WOL_ADDR_LEN];
-	size_t			 total = 0, n = 0, sent = 0, i;
-
-	if ((all = calloc(cache_count() + 1, WOL_ADDR_LEN)) == NULL)
-		fatal("calloc");
-	for (e = cache_walk(NULL); e != NULL; e = cache_walk(e))
-		memcpy(all[n++], e->mac, WOL_ADDR_LEN);
-	qsort(all, n, WOL_ADDR_LEN, mac_cmp);
-	for (i = 0; i < n; i++)		/* a MAC on two domains: once */
-		if (total == 0 || memcmp(all[total - 1], all[i],
-		    WOL_ADDR_LEN) != 0)
-			memmove(all[total++], all[i], WOL_ADDR_LEN);
-
-	memset(&m, 0, sizeof(m));
-	m.kind = MSG_MACS;
-	m.total = total;
-	do {
-		m.count = total - sent < MACS_PER_MSG ? total - sent :
-		    MACS_PER_MSG;
-		memcpy(m.macs, all[sent], m.count * WOL_ADDR_LEN);
-		if (send(sock, &m, sizeof(m), 0) == -1) {
-			free(all);
-			if (errno == EPIPE || errno == ECONNRESET)
-				return;		/* the child is gone: SIGCHLD */
-			fatal("send to the capture process");
-		}
-		sent += m.count;
-		m.seq++;
-	} while (sent < total);
-	free(all);
-	log_debug("sent %zu known addresses to the capture process", total);
-}
-
-/*
- * Child: take one part of a set; fatal on anything malformed, since
+ * Take one part of a set; fatal on anything malformed, since
  * only the parent writes to this socket.
  */
 void
@@ -133,7 +91,7 @@ known_recv(const struct macs_msg *m, size_t len)
 	log_debug("%zu known addresses", nknown);
 }
 
-/* Child: may a packet for mac matter to the parent? */
+/* May a packet for mac matter to the parent? */
 int
 known_has(const uint8_t *mac)
 {

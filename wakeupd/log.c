@@ -14,6 +14,10 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,18 +28,24 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "wakeupd.h"
 
 /*
  * Logging in the manner of the OpenBSD daemons: stderr in the
- * foreground, syslog facility daemon once detached.
+ * foreground, syslog facility daemon once detached; and, in the capture
+ * process, MSG_LOG messages to the parent, which logs them.
  */
 
 static int		 log_to_stderr = 1;
 static int		 threaded;		/* _exit: see log_threaded() */
+static int		 log_sock = -1;
+static size_t		 log_dropped;
 static int		 verbose;
 static const char	*procname = "wakeupd";
 
 static void	 vlog(int, const char *, va_list);
+static int	 log_sendone(int, const char *);
+static void	 log_send(int, const char *);
 static void	 vlog_err(int, const char *, int, const char *, va_list);
 static void	 logit(int, const char *, ...)
 		    __attribute__((__format__ (printf, 2, 3)));
@@ -68,6 +78,16 @@ log_exit(int status)
 	exit(status);
 }
 
+/*
+ * From now on every line goes to the parent over sock, and nowhere
+ * else: the capture process writes to nothing but that socket.
+ */
+void
+log_tosock(int sock)
+{
+	log_sock = sock;
+}
+
 void
 log_setverbose(int v)
 {
@@ -92,11 +112,66 @@ vlog(int pri, const char *fmt, va_list ap)
 	char	 buf[1024];
 
 	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (log_to_stderr) {
+	if (log_sock != -1)
+		log_send(pri, buf);
+	else if (log_to_stderr) {
 		fprintf(stderr, "%s: %s\n", procname, buf);
 		fflush(stderr);
 	} else
 		syslog(pri, "%s", buf);
+}
+
+/* One line to the parent, made printable. */
+static int
+log_sendone(int pri, const char *text)
+{
+	struct log_msg	 m;
+	char		*p;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = MSG_LOG;
+	m.pri = pri;
+	(void)strlcpy(m.text, text, sizeof(m.text));
+	for (p = m.text; *p != '\0'; p++)
+		if (!isprint((unsigned char)*p))
+			*p = '?';
+	return (send(log_sock, &m, sizeof(m), MSG_DONTWAIT) == -1 ? -1 : 0);
+}
+
+/*
+ * Never wait: the parent may be sending us the known addresses.  A full
+ * socket loses the line, and the next line that gets through is told
+ * how many were lost.
+ */
+static void
+log_send(int pri, const char *text)
+{
+	char	 note[64];
+
+	if (log_dropped > 0) {
+		(void)snprintf(note, sizeof(note),
+		    "%zu log lines lost: the parent was busy", log_dropped);
+		if (log_sendone(LOG_ERR, note) == -1) {
+			log_dropped++;
+			return;
+		}
+		log_dropped = 0;
+	}
+	if (log_sendone(pri, text) == -1)
+		log_dropped++;
+}
+
+/* A line that the capture process sent, checked by capture_log(). */
+void
+log_child(const char *name, int pri, const char *text)
+{
+	if (pri == LOG_DEBUG && !verbose)
+		return;
+	if (log_to_stderr) {
+		fprintf(stderr, "%s[%s]: %s\n", procname, name, text);
+		fflush(stderr);
+	} else
+		syslog(pri, "%s: %s", name, text);
 }
 
 static void

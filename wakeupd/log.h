@@ -27,6 +27,8 @@ void	 log_threaded(void);
 __dead void log_exit(int);
 int	 log_getverbose(void);
 void	 log_procname(const char *);
+void	 log_tosock(int);
+void	 log_child(const char *, int, const char *);
 void	 log_warn(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 void	 log_warnx(const char *, ...)

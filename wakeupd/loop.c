@@ -52,6 +52,7 @@ static struct wakeup_conf	*conf;
 static pid_t			 child_pid;
 static int			 sigpipe[2] = { -1, -1 };
 static int			 quit;
+static int			 signalled;		/* TERM or INT */
 static int			 exit_status;
 static int			 child_sock = -1;
 static int			 child_gone;		/* its socket closed */
@@ -162,7 +163,7 @@ msg_check(const struct wake_msg *m)
 static void
 msg_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 {
-	struct wake_msg	 m;
+	union child_msg	 m;
 	ssize_t		 n;
 	int		 i;
 
@@ -185,11 +186,13 @@ msg_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 			exit_status = 1;
 			return;
 		}
-		if ((size_t)n != sizeof(m) || msg_check(&m) == -1) {
+		if (capture_log(&m, n) == 0)
+			continue;
+		if ((size_t)n != sizeof(m.wake) || msg_check(&m.wake) == -1) {
 			explicit_bzero(&m, sizeof(m));
 			fatalx("malformed message from the capture process");
 		}
-		wake(&m);
+		wake(&m.wake);
 		explicit_bzero(&m, sizeof(m));
 	}
 }
@@ -217,8 +220,9 @@ signal_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 		switch (sigs[i]) {
 		case SIGTERM:
 		case SIGINT:
-			log_info("exiting on signal %d", sigs[i]);
-			quit = 1;
+			if (!signalled)
+				log_info("exiting on signal %d", sigs[i]);
+			quit = signalled = 1;
 			break;
 		case SIGCHLD:
 			chld = 1;
@@ -326,9 +330,13 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 		/* The closed socket ends it even where SIGTERM is ignored. */
 		close(child_sock);
 		kill(child_pid, SIGTERM);
-		if (waitpid(child_pid, &status, 0) == child_pid && child_gone)
+		/* Asked to stop: its end is no failure (wakeupd-capture.c). */
+		if (waitpid(child_pid, &status, 0) == child_pid && child_gone &&
+		    !signalled)
 			child_status(status);
 	}
+	if (signalled)
+		exit_status = 0;
 	/*
 	 * A thread stuck in a call to a host that does not answer cannot be
 	 * stopped: leave without waiting for it, and without running

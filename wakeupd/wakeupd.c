@@ -16,14 +16,12 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <net/if.h>
 
 #include <err.h>
 #include <errno.h>
-#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,23 +36,22 @@
 #include "wakeupd.h"
 
 /*
- * wakeupd: wake libvirt domains with Wake-on-LAN.  As root it opens and
- * filters every capture handle, then forks: the child drops to an
- * unprivileged user in a chroot and reads packets; the parent keeps
- * libvirt and acts on the child's fixed-size messages.
+ * wakeupd: wake libvirt domains with Wake-on-LAN.  It runs the capture
+ * program, wakeupd-capture, which as root opens and filters every
+ * capture handle, then drops to an unprivileged user in a chroot and
+ * reads packets; wakeupd keeps root and libvirt and acts on the capture
+ * process's fixed-size messages (privsep.c).
  */
 
 static __dead void usage(void);
 static void	 chroot_check(const char *);
-static __dead void child(struct passwd *, int, struct iface *, int,
-		    const char *);
 
 static __dead void
 usage(void)
 {
-	fprintf(stderr, "usage: wakeupd [-dnopv] [-c uri] [-f filter] "
-	    "[-s password] [-u user]\n"
-	    "               [-w seconds] interface ...\n"
+	fprintf(stderr, "usage: wakeupd [-dnopv] [-C program] [-c uri] "
+	    "[-f filter] [-s password]\n"
+	    "               [-u user] [-w seconds] interface ...\n"
 	    "       wakeupd [-v] [-f filter] -r file\n");
 	exit(1);
 }
@@ -79,22 +76,6 @@ chroot_check(const char *dir)
 		    "writable only by it", dir);
 }
 
-static __dead void
-child(struct passwd *pw, int sock, struct iface *ifs, int nifs,
-    const char *names)
-{
-	log_procname("wakeupd[capture]");
-	if (chroot(WAKEUPD_CHROOT) == -1)
-		fatal("chroot %s", WAKEUPD_CHROOT);
-	if (chdir("/") == -1)
-		fatal("chdir /");
-	if (setgroups(1, &pw->pw_gid) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		fatal("cannot drop privileges to %s", pw->pw_name);
-	capture_main(sock, ifs, nifs, names);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -102,9 +83,12 @@ main(int argc, char *argv[])
 	struct wakeup_conf	 cf;
 	struct passwd		*pw;
 	const char		*user = WAKEUPD_USER, *errstr, *replay = NULL;
-	char			 ebuf[PCAP_ERRBUF_SIZE + 64], names[256];
+	const char		*capture = WAKEUPD_CAPTURE;
+	char			*cargv[WAKEUPD_MAXIFS + 10];
+	char			 ebuf[PCAP_ERRBUF_SIZE + 64];
 	int			 ch, debug = 0, noaction = 0, promisc = 1;
-	int			 verbose = 0, daemonopt = 0, sp[2], i;
+	int			 verbose = 0, daemonopt = 0, sock, ready = -1;
+	int			 i, n;
 	pid_t			 pid;
 
 	/* Nothing inherited reaches the capture process. */
@@ -116,8 +100,11 @@ main(int argc, char *argv[])
 
 	/* Our own messages: glibc's name the full path. */
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":c:df:nopr:s:u:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, ":C:c:df:nopr:s:u:vw:")) != -1) {
 		switch (ch) {
+		case 'C':
+			capture = optarg;
+			break;
 		case 'c':
 			if (cf.nuris == WAKEUPD_MAXURIS)
 				errx(1, "too many URIs (at most %d)",
@@ -201,52 +188,60 @@ main(int argc, char *argv[])
 	if ((pw = getpwnam(user)) == NULL)
 		errx(1, "user %s does not exist; create it, see wakeupd(8)",
 		    user);
+	/* As root, the capture process would undo the separation. */
+	if (pw->pw_uid == 0)
+		errx(1, "user %s has uid 0; the capture process needs an "
+		    "unprivileged user", user);
+	endpwent();
 	chroot_check(WAKEUPD_CHROOT);
+	capture_path_check(capture);
 
-	names[0] = '\0';
-	for (i = 0; i < argc; i++) {
+	for (i = 0; i < argc; i++)
 		if (strlcpy(ifs[i].name, argv[i], sizeof(ifs[i].name)) >=
 		    sizeof(ifs[i].name))
 			errx(1, "%s: interface name too long", argv[i]);
-		ifs[i].pcap = capture_open(argv[i], cf.filter, promisc, ebuf,
-		    sizeof(ebuf));
-		if (ifs[i].pcap == NULL)
-			errx(1, "%s: %s", argv[i], ebuf);
-		ifs[i].index = if_nametoindex(argv[i]);
-		if (i > 0)
-			(void)strlcat(names, " ", sizeof(names));
-		(void)strlcat(names, argv[i], sizeof(names));
-	}
 	cf.nifs = argc;
 
 	if (noaction) {
+		for (i = 0; i < cf.nifs; i++) {
+			ifs[i].pcap = capture_open(argv[i], cf.filter, promisc,
+			    ebuf, sizeof(ebuf));
+			if (ifs[i].pcap == NULL)
+				errx(1, "%s: %s", argv[i], ebuf);
+			pcap_close(ifs[i].pcap);
+			ifs[i].pcap = NULL;
+		}
 		if (report(&cf) == -1)
 			exit(1);
 		printf("configuration OK\n");
 		exit(0);
 	}
 
-	if (!debug) {
-		if (daemon(0, 0) == -1)
-			err(1, "daemon");
-		log_init(0, LOG_DAEMON);
+	/* The capture program's arguments: no password, no URI. */
+	n = 0;
+	cargv[n++] = "wakeupd";
+	if (!promisc)
+		cargv[n++] = "-p";
+	if (verbose)
+		cargv[n++] = "-v";
+	if (cf.filter != NULL) {
+		cargv[n++] = "-f";
+		cargv[n++] = (char *)cf.filter;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) == -1)
-		fatal("socketpair");
+	cargv[n++] = "-u";
+	cargv[n++] = (char *)user;
+	cargv[n++] = "--";
+	for (i = 0; i < cf.nifs; i++)
+		cargv[n++] = ifs[i].name;
+	cargv[n] = NULL;
 
-	switch (pid = fork()) {
-	case -1:
-		fatal("fork");
-	case 0:
-		close(sp[0]);
-		child(pw, sp[1], ifs, cf.nifs, names);
-	}
-	close(sp[1]);
-	/* The capture handles belong to the child alone. */
-	for (i = 0; i < cf.nifs; i++) {
-		pcap_close(ifs[i].pcap);
-		ifs[i].pcap = NULL;
-	}
-	endpwent();
-	parent_main(&cf, sp[0], pid);
+	/* See privsep.c for the order. */
+	if (!debug)
+		ready = daemon_start();
+	pid = capture_start(capture, cargv, cf.nifs, &sock);
+	for (i = 0; i < cf.nifs; i++)
+		ifs[i].index = if_nametoindex(ifs[i].name);
+	if (!debug)
+		daemon_ready(ready);
+	parent_main(&cf, sock, pid);
 }

@@ -33,6 +33,12 @@
 #ifndef WAKEUPD_CHROOT
 #define WAKEUPD_CHROOT		"/var/empty"
 #endif
+#ifndef WAKEUPD_CAPTURE
+#define WAKEUPD_CAPTURE		"/usr/local/libexec/wakeupd-capture"
+#endif
+
+/* The capture program's socket to the parent, as it finds it at exec. */
+#define CAPTURE_FD		3
 
 #define WAKEUPD_MAXIFS		32
 #define WAKEUPD_MAXURIS		16
@@ -40,8 +46,9 @@
 #define WAKEUPD_WINDOW		5	/* debounce, seconds */
 
 /*
- * The only message the capture child sends: a validated magic packet.
- * Fixed size; the parent checks size, kind and every field.
+ * The capture process sends three kinds of message, each of a fixed
+ * size; the parent checks size, kind and every field.  The main one:
+ * a validated magic packet.
  */
 #define MSG_WAKE		0x57414b45	/* "WAKE" */
 
@@ -55,6 +62,39 @@ struct wake_msg {
 	uint8_t		 pw[WOL_PW_MAXLEN];
 	uint8_t		 sender_af;		/* AF_INET, AF_INET6 or 0 */
 	uint8_t		 sender[16];		/* IP address, or MAC if 0 */
+};
+
+/*
+ * Once, when every capture handle is open and the capture process has
+ * dropped its privileges: it is ready.
+ */
+#define MSG_READY		0x52454459	/* "REDY" */
+
+struct ready_msg {
+	uint32_t	 kind;
+	uint32_t	 nifs;
+};
+
+/*
+ * A log line: sandboxed, the capture process cannot reach syslogd (nor
+ * reconnect when syslogd restarts), so the parent logs for it.  The text
+ * is NUL-terminated and printable; the priority one that log.c uses.
+ */
+#define MSG_LOG			0x4c4f4720	/* "LOG " */
+#define LOG_MSG_TEXT		1024
+
+struct log_msg {
+	uint32_t	 kind;
+	int32_t		 pri;
+	char		 text[LOG_MSG_TEXT];
+};
+
+/* What the parent reads: one message, or one longer than any, refused. */
+union child_msg {
+	struct wake_msg	 wake;
+	struct ready_msg ready;
+	struct log_msg	 log;
+	uint8_t		 over[sizeof(struct log_msg) + 1];
 };
 
 /*
@@ -72,8 +112,9 @@ struct macs_msg {
 	uint8_t		 macs[MACS_PER_MSG][WOL_ADDR_LEN];
 };
 
-/* known.c: the known addresses, sent by the parent, kept by the child. */
+/* known_send.c: the parent sends the known addresses. */
 void	 known_send(int);
+/* known.c: the capture process keeps them. */
 void	 known_recv(const struct macs_msg *, size_t);
 int	 known_has(const uint8_t *);
 
@@ -91,6 +132,13 @@ __dead void capture_main(int, struct iface *, int, const char *);
 /* sandbox.c: pledge or seccomp for the capture process. */
 void	 sandbox_capture_fd(int);
 void	 sandbox_child(int);
+
+/* privsep.c: the parent starts the capture program and hears from it. */
+void	 capture_path_check(const char *);
+pid_t	 capture_start(const char *, char *const [], int, int *);
+int	 capture_log(const union child_msg *, size_t);
+int	 daemon_start(void);
+void	 daemon_ready(int);
 
 /* The configuration of the privileged side. */
 struct wakeup_conf {
