@@ -106,8 +106,9 @@ ns_setup || die "cannot create the namespaces"
 show "$NSA: wa0 $IPA  <--veth-->  $NSB: wb0 $IPB"
 
 say "wakeupd, listening on wb0 in $NSB"
-show "# $WAKEUPD -d -u nobody -w $WINDOW wb0"
-ip netns exec "$NSB" "$WAKEUPD" -d -u nobody -w $WINDOW wb0 2>"$LOG" &
+show "# $WAKEUPD -d -C $WAKEUPD_CAPTURE -u nobody -w $WINDOW wb0"
+ip netns exec "$NSB" "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody \
+    -w $WINDOW wb0 2>"$LOG" &
 WPID=$!
 lv_poll 150 grep -q ready "$LOG" ||
     die "wakeupd is not ready; its log: $(tail -n 3 "$LOG")"

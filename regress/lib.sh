@@ -12,6 +12,8 @@
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 WAKEUP=$TOP/wakeup/wakeup
 WAKEUPD=$TOP/wakeupd/wakeupd
+# What wakeupd runs as its capture process: the build's, through -C.
+WAKEUPD_CAPTURE=$TOP/wakeupd/wakeupd-capture
 TMPD=$(mktemp -d /tmp/wakeup-test.XXXXXX)
 NSA=
 NSB=

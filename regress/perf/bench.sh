@@ -595,7 +595,7 @@ lat_testdrv() {
 		mkframes udp4 $(cat "$TMPD/lat.macs") >"$TMPD/lat.hex" ||
 		    return 1
 		if ! wd_run "$_o.log" $((30 + _n / 200)) $PIN "$WAKEUPD" -d -v \
-		    -w 0 -u nobody -c "test://$_node" wb0; then
+		    -C "$WAKEUPD_CAPTURE" -w 0 -u nobody -c "test://$_node" wb0; then
 			say "test:///, $_n domains: wakeupd did not start"
 			wd_halt
 			return 1
@@ -791,7 +791,7 @@ sec_libvirtd() {
 		mkframes udp4 $(cat "$TMPD/lv.macs") >"$TMPD/lv.hex" || return
 		: >"$RAW/lat-lv-$_n.txt"
 		if ! wd_run "$RAW/lat-lv-$_n.log" 120 "$WAKEUPD" -d -v -w 0 \
-		    -u nobody -c "$LV_URI" wb0; then
+		    -C "$WAKEUPD_CAPTURE" -u nobody -c "$LV_URI" wb0; then
 			broken 3q "qemu:///system, $_n domains" \
 			    "wakeupd did not start"
 			wd_halt
@@ -923,7 +923,7 @@ sec_load() {
 	sh "$MK" -m junk -p 137 udp4 02:00:5e:99:00:01 >"$TMPD/junk.hex" ||
 	    return
 	if ! wd_run "$RAW/load.log" 60 "$WAKEUPD" -d -u nobody \
-	    -c "$LV_URI" wb0; then
+	    -C "$WAKEUPD_CAPTURE" -c "$LV_URI" wb0; then
 		broken 4 "load" \
 		    "wakeupd did not start: $(tail -2 "$RAW/load.log")"
 		wd_halt
@@ -1078,7 +1078,8 @@ sec_calls() {
 	mkframes udp4 "$(lvb_mac 65534)" >"$TMPD/probe.hex" || return
 	if ! wd_run "$RAW/calls.log" 60 strace -f --seccomp-bpf \
 	    -e trace=write,writev,sendmsg -xx -s 64 -ttt \
-	    -o "$RAW/calls.strace" "$WAKEUPD" -d -u nobody -c "$LV_URI" wb0
+	    -o "$RAW/calls.strace" "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody \
+	    -c "$LV_URI" wb0
 	then
 		broken 4h "libvirt calls" "traced wakeupd did not start"
 		wd_halt

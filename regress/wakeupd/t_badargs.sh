@@ -12,8 +12,14 @@
 . "$TOP/regress/badargs.sh"
 
 PWERR="invalid password, want aa:bb:cc:dd:ee:ff or a.b.c.d"
-# Everything that would otherwise run: foreground, test driver.
-D="-d -c test:///default"
+# Everything that would otherwise run: foreground, the build's capture
+# program, test driver.
+D="-d -C $WAKEUPD_CAPTURE -c test:///default"
+# Capture programs that wakeupd must refuse to run as root: one owned by
+# nobody, one writable by its group, and one in a directory that anyone
+# may write to (/tmp, above $TMPD).
+C=$TMPD/capture
+CWARN="must be owned by root and writable only by it, as it runs the capture program"
 P=$TMPD/cap
 URIS=$(for i in $(seq 17); do printf -- '-c test:///default '; done)
 IFS33=$(seq -f 'wut%g' 33 | tr '\n' ' ')
@@ -26,6 +32,12 @@ pcap_hdr() {
 	printf '\324\303\262\241\002\000\004\000\000\000\000\000'
 	printf '\000\000\000\000\377\377\000\000'"$1"'\000\000\000'
 }
+mkdir "$C" && chmod 755 "$C"
+for f in nobody gw tmp; do
+	cp "$WAKEUPD_CAPTURE" "$C/$f" && chmod 755 "$C/$f"
+done
+chown nobody "$C/nobody" 2>/dev/null
+chmod g+w "$C/gw"
 pcap_hdr '\001' >"$P.ether"
 pcap_hdr '\145' >"$P.raw"
 : >"$P.empty"
@@ -54,6 +66,13 @@ any|-r not Ethernet|-r $P.raw|wakeupd: $P.raw: not an Ethernet capture
 any|-r bad filter|-f 'ether src (' -r $P.ether|~wakeupd: sender filter: .+
 unpriv|not root|$D wb0|wakeupd: need root privileges
 ns|-u no such user|$D -u wut-nosuch-$$ wb0|wakeupd: user wut-nosuch-$$ does not exist; create it, see wakeupd(8)
+ns|-u root|$D -u root wb0|wakeupd: user root has uid 0; the capture process needs an unprivileged user
+ns|-C relative path|-d -C wakeupd/wakeupd-capture -u nobody wb0|wakeupd: wakeupd/wakeupd-capture: the capture program must be an absolute path
+ns|-C no such file|-d -C $C/nosuch -u nobody wb0|wakeupd: $C/nosuch: No such file or directory
+ns|-C a directory|-d -C $C -u nobody wb0|wakeupd: $C: the capture program is not a regular file
+ns|-C owned by nobody|-d -C $C/nobody -u nobody wb0|wakeupd: $C/nobody: $CWARN
+ns|-C writable by its group|-d -C $C/gw -u nobody wb0|wakeupd: $C/gw: $CWARN
+ns|-C under /tmp|-d -C $C/tmp -u nobody wb0|wakeupd: /tmp: $CWARN
 ns|-f bad expression|$D -u nobody -f 'ether src (' wb0|~wakeupd: wb0: sender filter: .+
 ns|-f half an expression|$D -u nobody -f 'ether src 00:11:22:33:44:55 or' wb0|~wakeupd: wb0: sender filter: .+
 ns|unknown interface|$D -u nobody wut-nosuch0|wakeupd: wut-nosuch0: no such interface

@@ -70,7 +70,8 @@ if [ ! -x "$WAKEUPD" ] || [ ! -x "$WAKEUP" ]; then
 fi
 
 # Before anything else: a bad expression stops wakeupd before it starts.
-out=$("$WAKEUPD" -d -u nobody -f 'src net 192.0.2.0/24 and and' lo 2>&1)
+out=$("$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody \
+    -f 'src net 192.0.2.0/24 and and' lo 2>&1)
 rc=$?
 if [ $rc -eq 1 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] &&
     echo "$out" | grep -q '^wakeupd: lo: sender filter: .*syntax error'; then
@@ -95,7 +96,7 @@ meta bad '<wake allow="maybe"/>' ||
 pass "policy: setup"
 
 # -n: every domain with its MACs and how it may be woken.
-"$WAKEUPD" -n -u nobody -c $LV_URI lo >"$TMPD/n.out" 2>&1
+"$WAKEUPD" -n -C "$WAKEUPD_CAPTURE" -u nobody -c $LV_URI lo >"$TMPD/n.out" 2>&1
 ok=1
 for want in "$(lv_name out) (shut off): $MOUT: not woken: opted out" \
     "$(lv_name in) (shut off): $MIN: woken by any magic packet" \

@@ -25,9 +25,10 @@ lv_virsh metadata "$(lv_name b)" --uri urn:wakeupd:1 --key wakeupd --config \
 at_cleanup wd_stop
 
 : >"$LOG"
-ip netns exec "$NSB" valgrind --leak-check=full \
+ip netns exec "$NSB" valgrind --leak-check=full --trace-children=yes \
     --show-leak-kinds=definite,indirect --log-file="$TMPD/vg.%p" \
-    "$WAKEUPD" -d -u nobody -w 0 -c $LV_URI wb0 2>"$LOG" &
+    "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody -w 0 -c $LV_URI wb0 \
+    2>"$LOG" &
 WPID=$!
 VGPID=$WPID
 if ! lv_poll 300 wd_ready_or_dead || ! wd_ready; then

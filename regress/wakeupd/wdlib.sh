@@ -36,14 +36,16 @@ logtail() {
 	tail -n 4 "$LOG" | tr '\n' '|' | cut -c 1-400
 }
 
-# wd_start ARGS...: wakeupd -d -u nobody ARGS... wb0, in $NSB (or on
-# $WD_IF), until it says it is ready (at most 15 s).
+# wd_start ARGS...: wakeupd -d -C (the build's) -u nobody ARGS... wb0,
+# in $NSB (or on $WD_IF), until it says it is ready (at most 15 s).
 wd_start() {
 	: >"$LOG"
 	if [ -n "${WD_IF:-}" ]; then
-		"$WAKEUPD" -d -u nobody "$@" "$WD_IF" 2>"$LOG" &
+		"$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody "$@" "$WD_IF" \
+		    2>"$LOG" &
 	else
-		ip netns exec "$NSB" "$WAKEUPD" -d -u nobody "$@" wb0 2>"$LOG" &
+		ip netns exec "$NSB" "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" \
+		    -u nobody "$@" wb0 2>"$LOG" &
 	fi
 	WPID=$!
 	lv_poll 150 wd_ready_or_dead
