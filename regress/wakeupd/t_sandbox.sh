@@ -1,18 +1,24 @@
 #!/bin/sh
-# The capture process's sandbox, on the running daemon: its user, its
-# root directory and its descriptors (capture sockets and the socketpair,
-# no libvirt connection); and that opening a file or a socket kills it
-# (seccomp, injected with gdb), after which the parent exits too;
-# socket(2) is refused without killing it; and that a write(2) or
-# sendto(2) of a frame to its capture socket kills it and puts nothing
-# on the wire (tcpdump on the peer; the same call in tcpdump on wb0 is
-# the control that does), while its messages to the parent still go.
+# The capture process's sandbox, on the running daemon: that it is the
+# capture program, exec'd (its own executable, an address space laid out
+# afresh, no libvirt, XML, TLS or libnet library mapped or linked), its
+# user, its root directory and its descriptors (capture sockets, the
+# socketpair on descriptor 3, /dev/null for 0 to 2; no libvirt
+# connection); and that opening a file or a socket kills it (seccomp,
+# injected with gdb), after which the parent exits too; socket(2) is
+# refused without killing it; and that a write(2) or sendto(2) of a
+# frame to its capture socket kills it and puts nothing on the wire
+# (tcpdump on the peer; the same call in tcpdump on wb0 is the control
+# that does), while its messages to the parent still go.
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
 . "$TOP/regress/wakeupd/wdlib.sh"
 
-needroot "sandbox: setup" "sandbox: unprivileged user" "sandbox: chroot" \
+needroot "sandbox: setup" "sandbox: capture program exec'd" \
+    "sandbox: capture program links no libvirt" \
+    "sandbox: capture process maps no libvirt" \
+    "sandbox: fresh address space" "sandbox: unprivileged user" "sandbox: chroot" \
     "sandbox: seccomp on" "sandbox: descriptors" \
     "sandbox: parent holds libvirt" "sandbox: open kills it" \
     "sandbox: connect kills it" "sandbox: socket refused" \
@@ -220,6 +226,48 @@ for f in /proc/$C/fd/*; do
 	echo "# child fd ${f##*/}: $(readlink "$f")"
 done
 
+# The libraries that only the parent needs.
+PARENT_LIBS='lib(virt|xml2|gnutls|net)[.-]'
+
+[ "$(readlink /proc/$C/exe)" = "$WAKEUPD_CAPTURE" ] &&
+    [ "$(readlink /proc/$WPID/exe)" = "$WAKEUPD" ] &&
+    pass "sandbox: capture program exec'd" ||
+    fail "sandbox: capture program exec'd" "exe $(readlink /proc/$C/exe)"
+
+ldd "$WAKEUPD_CAPTURE" >"$TMPD/ldd" 2>&1
+echo "# capture program links $(awk '{ print $1 }' "$TMPD/ldd" | tr '\n' ' ')"
+grep -q 'libpcap' "$TMPD/ldd" && ! grep -Eq "$PARENT_LIBS" "$TMPD/ldd" &&
+    ldd "$WAKEUPD" | grep -q libvirt &&
+    pass "sandbox: capture program links no libvirt" ||
+    fail "sandbox: capture program links no libvirt" \
+    "$(grep -E "$PARENT_LIBS" "$TMPD/ldd" | tr '\n\t' '  ')"
+
+# What the running capture process maps, and, to show the test sees
+# them, what the parent maps.
+maplibs() {
+	awk '$6 ~ /\.so/ { n = split($6, p, "/"); print p[n] }' /proc/"$1"/maps |
+	    sort -u
+}
+maplibs "$C" >"$TMPD/cmaps"
+maplibs "$WPID" >"$TMPD/pmaps"
+echo "# capture process maps $(tr '\n' ' ' <"$TMPD/cmaps")"
+grep -q '^libpcap' "$TMPD/cmaps" && ! grep -Eq "$PARENT_LIBS" "$TMPD/cmaps" &&
+    grep -q '^libvirt' "$TMPD/pmaps" && grep -q '^libxml2' "$TMPD/pmaps" &&
+    pass "sandbox: capture process maps no libvirt" ||
+    fail "sandbox: capture process maps no libvirt" \
+    "$(grep -E "$PARENT_LIBS" "$TMPD/cmaps" | tr '\n' ' ')"
+
+# After a fork without exec, the C library would sit at the parent's
+# address; after exec it is placed afresh.
+libc_at() {
+	awk '$6 ~ /\/libc[.-]/ { split($1, a, "-"); print a[1]; exit }' \
+	    /proc/"$1"/maps
+}
+echo "# libc at $(libc_at "$WPID") in the parent, $(libc_at "$C") in the capture process"
+[ -n "$(libc_at "$C")" ] && [ "$(libc_at "$C")" != "$(libc_at "$WPID")" ] &&
+    pass "sandbox: fresh address space" ||
+    fail "sandbox: fresh address space" "libc at $(libc_at "$C") in both"
+
 nobody=$(id -u nobody)
 uids=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$C/status)
 gids=$(awk '/^Gid:/ { print $2, $3, $4, $5 }' /proc/$C/status)
@@ -253,14 +301,18 @@ for i in $(sock_inodes "$C"); do
 		nother=$((nother + 1))
 	fi
 done
-# Besides them only standard input, output and error.
+# Besides them only standard input, output and error, on /dev/null; the
+# socketpair on descriptor 3.
 nfiles=0
 for f in /proc/$C/fd/*; do
 	case ${f##*/}:$(readlink "$f") in
-	[012]:*|*:socket:*) ;;
+	[012]:/dev/null|*:socket:*) ;;
 	*) nfiles=$((nfiles + 1)) ;;
 	esac
 done
+fd3=$(readlink /proc/$C/fd/3 | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+awk -v i="$fd3" 'NR > 1 && $7 == i && $5 == "0005" { f = 1 } END { exit !f }' \
+    /proc/$C/net/unix || nfiles=$((nfiles + 1))
 [ $npkt -eq 1 ] && [ $nseq -eq 1 ] && [ $nother -eq 0 ] && [ "$nfiles" -eq 0 ] &&
     pass "sandbox: descriptors" ||
     fail "sandbox: descriptors" "$npkt packet, $nseq seqpacket, $nother other sockets, $nfiles files"
