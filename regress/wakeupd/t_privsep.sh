@@ -25,6 +25,8 @@ needroot "privsep: setup" "privsep: SIGTERM to the group, $RUNS times" \
     "privsep: capture log lines after syslogd restarts"
 
 MK1=52:54:00:5a:00:01
+command -v busybox >/dev/null ||
+    { fail "privsep: setup" "no busybox (for its syslogd)"; exit 1; }
 ns_setup || { fail "privsep: setup" "namespaces"; exit 1; }
 lv_testdrv_file "$TMPD/node.xml" p1 $MK1
 pass "privsep: setup"
