@@ -12,8 +12,12 @@
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 WAKEUP=$TOP/wakeup/wakeup
 WAKEUPD=$TOP/wakeupd/wakeupd
-# What wakeupd runs as its capture process: the build's, through -C.
+# What wakeupd runs as its capture process, through -C: the build's.
+# wakeupd runs only a program that root alone may replace (it and every
+# directory above it root's, and writable by root alone, or sticky): in
+# a tree that someone else owns, the tests run a copy in $TMPD.
 WAKEUPD_CAPTURE=$TOP/wakeupd/wakeupd-capture
+
 TMPD=$(mktemp -d /tmp/wakeup-test.XXXXXX)
 NSA=
 NSB=
@@ -86,6 +90,27 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
+
+# root_only PATH: may only root replace PATH, as wakeupd -C sees it?
+root_only() {
+	_ro=$1
+	while :; do
+		set -- $(stat -c '%u %a' "$_ro" 2>/dev/null) ||
+		    return 1
+		[ "$1" = 0 ] || return 1
+		[ -d "$_ro" ] && [ $((0$2 & 01000)) -ne 0 ] ||
+		    [ $((0$2 & 022)) -eq 0 ] || return 1
+		[ "$_ro" = / ] && return 0
+		_ro=$(dirname "$_ro")
+	done
+}
+if [ "$(id -u)" -eq 0 ] && [ -f "$WAKEUPD_CAPTURE" ] &&
+    ! root_only "$WAKEUPD_CAPTURE"; then
+	mkdir -m 755 "$TMPD/libexec" &&
+	    cp "$WAKEUPD_CAPTURE" "$TMPD/libexec/wakeupd-capture" &&
+	    chmod 755 "$TMPD/libexec/wakeupd-capture" &&
+	    WAKEUPD_CAPTURE=$TMPD/libexec/wakeupd-capture
+fi
 
 ns_setup() {
 	NSA=wut-a-$$

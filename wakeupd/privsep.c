@@ -56,7 +56,9 @@
 /*
  * The capture program runs as root until it drops privileges: it, and
  * every directory above it, must belong to root and be writable by no
- * one else, as OpenSSH asks of the programs it runs as root.
+ * one else, as OpenSSH asks of the programs it runs as root.  A sticky
+ * directory of root's (/tmp) counts as root's alone: there, only root
+ * may rename or remove what root owns.
  */
 void
 capture_path_check(const char *path)
@@ -76,7 +78,8 @@ capture_path_check(const char *path)
 	for (;;) {
 		if (stat(buf, &st) == -1)
 			err(1, "%s", buf);
-		if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+		    !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) != 0)))
 			errx(1, "%s: must be owned by root and writable only "
 			    "by it, as it runs the capture program", buf);
 		if (strcmp(buf, "/") == 0)

@@ -17,7 +17,8 @@ PWERR="invalid password, want aa:bb:cc:dd:ee:ff or a.b.c.d"
 D="-d -C $WAKEUPD_CAPTURE -c test:///default"
 # Capture programs that wakeupd must refuse to run as root: one owned by
 # nobody, one writable by its group, and one in a directory that anyone
-# may write to (/tmp, above $TMPD).
+# may write to; and one it accepts, in a sticky directory (/tmp, above
+# $TMPD, which is root's).
 C=$TMPD/capture
 CWARN="must be owned by root and writable only by it, as it runs the capture program"
 P=$TMPD/cap
@@ -32,8 +33,8 @@ pcap_hdr() {
 	printf '\324\303\262\241\002\000\004\000\000\000\000\000'
 	printf '\000\000\000\000\377\377\000\000'"$1"'\000\000\000'
 }
-mkdir "$C" && chmod 755 "$C"
-for f in nobody gw tmp; do
+mkdir "$C" "$C/ww" && chmod 755 "$C" && chmod 777 "$C/ww"
+for f in nobody gw tmp ww/c; do
 	cp "$WAKEUPD_CAPTURE" "$C/$f" && chmod 755 "$C/$f"
 done
 chown nobody "$C/nobody" 2>/dev/null
@@ -72,7 +73,8 @@ ns|-C no such file|-d -C $C/nosuch -u nobody wb0|wakeupd: $C/nosuch: No such fil
 ns|-C a directory|-d -C $C -u nobody wb0|wakeupd: $C: the capture program is not a regular file
 ns|-C owned by nobody|-d -C $C/nobody -u nobody wb0|wakeupd: $C/nobody: $CWARN
 ns|-C writable by its group|-d -C $C/gw -u nobody wb0|wakeupd: $C/gw: $CWARN
-ns|-C under /tmp|-d -C $C/tmp -u nobody wb0|wakeupd: /tmp: $CWARN
+ns|-C in a directory anyone may write to|-d -C $C/ww/c -u nobody wb0|wakeupd: $C/ww: $CWARN
+ns|-C under sticky /tmp: runs|-d -C $C/tmp -u nobody wut-nosuch0|wakeupd: wut-nosuch0: no such interface
 ns|-f bad expression|$D -u nobody -f 'ether src (' wb0|~wakeupd: wb0: sender filter: .+
 ns|-f half an expression|$D -u nobody -f 'ether src 00:11:22:33:44:55 or' wb0|~wakeupd: wb0: sender filter: .+
 ns|unknown interface|$D -u nobody wut-nosuch0|wakeupd: wut-nosuch0: no such interface
