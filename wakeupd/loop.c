@@ -62,7 +62,6 @@ static void	 ifcheck_cb(int, void *);
 static void	 resync_cb(int, void *);
 static void	 prune_cb(int, void *);
 static void	 msg_cb(int, int, int, void *);
-static int	 msg_check(const struct wake_msg *);
 static void	 signal_cb(int, int, int, void *);
 static void	 signal_handler(int);
 static void	 child_exited(int);
@@ -145,20 +144,6 @@ quiet_error(void *arg __unused, virErrorPtr err __unused)
 {
 }
 
-static int
-msg_check(const struct wake_msg *m)
-{
-	const char	*reason;
-
-	if (m->kind != MSG_WAKE || m->ifidx >= (uint32_t)conf->nifs ||
-	    (m->pwlen != 0 && m->pwlen != 4 && m->pwlen != 6) ||
-	    (m->sender_af != 0 && m->sender_af != AF_INET &&
-	    m->sender_af != AF_INET6) ||
-	    wol_mac_is_target(m->mac, &reason) == -1)
-		return (-1);
-	return (0);
-}
-
 static void
 msg_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 {
@@ -185,7 +170,7 @@ msg_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 			exit_status = 1;
 			return;
 		}
-		if ((size_t)n != sizeof(m) || msg_check(&m) == -1) {
+		if (msg_check(&m, n, conf->nifs) == -1) {
 			explicit_bzero(&m, sizeof(m));
 			fatalx("malformed message from the capture process");
 		}

@@ -72,6 +72,9 @@ struct macs_msg {
 	uint8_t		 macs[MACS_PER_MSG][WOL_ADDR_LEN];
 };
 
+/* msg.c: is a message from the capture process well formed? */
+int	 msg_check(const struct wake_msg *, size_t, int);
+
 /* known.c: the known addresses, sent by the parent, kept by the child. */
 void	 known_send(int);
 void	 known_recv(const struct macs_msg *, size_t);
