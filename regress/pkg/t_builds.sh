@@ -55,8 +55,8 @@ for s in $SUITES; do
 	    clang --version | sed -n "1s/.*version \([^ ]*\).*/\1/p"' |
 	    tr '\n' ' ')
 	set -- $v
-	pass "builds: $s chroot (glibc $1, libvirt $2, gcc $3, clang $4;" \
-	    "$(($(date +%s) - t0)) s)"
+	pass "builds: $s chroot (glibc $1, libvirt $2, gcc $3, clang ${4%%-*};\
+ $(($(date +%s) - t0)) s)"
 
 	for b in $BUILDS; do
 		case $b in
@@ -71,9 +71,10 @@ for s in $SUITES; do
 		rc=$?
 		secs=$(($(date +%s) - t0))
 		if [ $rc -ne 0 ]; then
-			fail "builds: $s $b" "exit $rc after $secs s:" \
-			    "$(grep -E 'error|warning|FAIL' "$TMPD/$s-$b.log" |
-			    head -n 5 | cut -c 1-200 | tr '\n' ' ')"
+			fail "builds: $s $b" "exit $rc after $secs s: $(grep \
+			    -E 'error:|warning:|FAIL|not found|No such' \
+			    "$TMPD/$s-$b.log" | head -n 5 | cut -c 1-300 |
+			    tr '\n' ' ')"
 		elif grep -q 'warning:' "$TMPD/$s-$b.log"; then
 			fail "builds: $s $b" "$(grep 'warning:' \
 			    "$TMPD/$s-$b.log" | head -n 3 | tr '\n' ' ')"
