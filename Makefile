@@ -60,7 +60,8 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/conn.o wakeupd/wake.o wakeupd/decide.o \
 		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
-		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o
+		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o \
+		wakeupd/msg.o
 # The capture process: libpcap and the packet format (dissection and
 # validation) only; no libvirt, libxml2 or libnet.
 CAPTURE_OBJS=	wakeupd/wakeupd-capture.o wakeupd/capture.o wakeupd/sandbox.o \
@@ -218,14 +219,16 @@ tools-clean:
 # every corpus and crash file to each target without libFuzzer, with
 # the ordinary compiler (regress/common/t_fuzzreplay.sh).
 
-FUZZ_NAMES=	payload frame text domxml
+FUZZ_NAMES=	payload frame text domxml msg
 FUZZ_BINS=	regress/fuzz/fuzz_payload regress/fuzz/fuzz_frame \
-		regress/fuzz/fuzz_text regress/fuzz/fuzz_domxml
+		regress/fuzz/fuzz_text regress/fuzz/fuzz_domxml \
+		regress/fuzz/fuzz_msg
 FUZZ_REPLAY=	regress/fuzz/replay_payload regress/fuzz/replay_frame \
-		regress/fuzz/replay_text regress/fuzz/replay_domxml
+		regress/fuzz/replay_text regress/fuzz/replay_domxml \
+		regress/fuzz/replay_msg
 FUZZ_OBJS=	regress/fuzz/replay.o regress/fuzz/fuzz_payload.o \
 		regress/fuzz/fuzz_frame.o regress/fuzz/fuzz_text.o \
-		regress/fuzz/fuzz_domxml.o
+		regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_msg.o
 FUZZ_COMMON=	common/wol.c common/frame.c common/compat.c
 FUZZCC?=	clang
 FUZZTIME?=	60
@@ -241,7 +244,7 @@ XML_LIBS!=	$(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
 regress: $(FUZZ_REPLAY)
 
 $(FUZZ_OBJS): regress/fuzz/fuzz.h $(COMMON_HDRS)
-regress/fuzz/fuzz_domxml.o: $(WAKEUPD_HDRS)
+regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_msg.o: $(WAKEUPD_HDRS)
 
 regress/fuzz/replay_payload: regress/fuzz/replay.o \
     regress/fuzz/fuzz_payload.o $(COMMON_OBJS)
@@ -260,6 +263,11 @@ regress/fuzz/replay_domxml: regress/fuzz/replay.o \
 	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
 	    regress/fuzz/fuzz_domxml.o wakeupd/domxml.o $(COMMON_OBJS) \
 	    $(XML_LIBS)
+# The parent's side of the socketpair: msg_check, then the decision.
+regress/fuzz/replay_msg: regress/fuzz/replay.o regress/fuzz/fuzz_msg.o \
+    wakeupd/msg.o wakeupd/decide.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o regress/fuzz/fuzz_msg.o \
+	    wakeupd/msg.o wakeupd/decide.o $(COMMON_OBJS)
 
 # libFuzzer builds compile the sources afresh: other flags, other code.
 regress/fuzz/fuzz_payload: regress/fuzz/fuzz_payload.c \
@@ -280,6 +288,11 @@ regress/fuzz/fuzz_domxml: regress/fuzz/fuzz_domxml.c \
 	$(FUZZCC) $(FUZZ_CFLAGS) $(XML_CFLAGS) -o $@ \
 	    regress/fuzz/fuzz_domxml.c wakeupd/domxml.c $(FUZZ_COMMON) \
 	    $(XML_LIBS)
+regress/fuzz/fuzz_msg: regress/fuzz/fuzz_msg.c regress/fuzz/fuzz.h \
+    wakeupd/msg.c wakeupd/decide.c $(FUZZ_COMMON) $(COMMON_HDRS) \
+    $(WAKEUPD_HDRS)
+	$(FUZZCC) $(FUZZ_CFLAGS) $(VIRT_CFLAGS) -o $@ regress/fuzz/fuzz_msg.c \
+	    wakeupd/msg.c wakeupd/decide.c $(FUZZ_COMMON)
 
 fuzz: $(FUZZ_BINS)
 	@sh regress/fuzz/run.sh $(FUZZTIME) $(FUZZ_NAMES)

@@ -104,6 +104,15 @@ timingsafe_bcmp(const void *b1, const void *b2, size_t n)
 #endif /* COMPAT_NEED_TIMINGSAFE */
 
 #ifdef __linux__
+/*
+ * glibc names a system call only if it knew it when it was released:
+ * 2.31 (Debian 11) has no SYS_close_range, while the kernel headers it
+ * includes have __NR_close_range.
+ */
+#if !defined(SYS_close_range) && defined(__NR_close_range)
+#define SYS_close_range	__NR_close_range
+#endif
+
 int
 compat_closefrom_range(int lowfd)
 {

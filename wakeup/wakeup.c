@@ -84,7 +84,8 @@ struct sender {
 	uint8_t		 edst[WOL_ADDR_LEN];	/* Ethernet destination */
 	struct wol_pw	 pw;
 	libnet_ptag_t	 udp, ip, link;	/* built once, rebuilt in place */
-	uint64_t	 errors;	/* libnet's count of failed writes */
+	/* libnet's count of failed writes: uint64_t before 1.3, int64_t since. */
+	int64_t		 errors;
 };
 
 __dead static void	 usage(void);
@@ -405,7 +406,7 @@ frame_write(struct sender *s)
 
 	n = libnet_write(s->l);
 	libnet_stats(s->l, &st);
-	if (n == -1 || st.packet_errors != s->errors) {
+	if (n == -1 || (int64_t)st.packet_errors != s->errors) {
 		e = libnet_geterror(s->l);
 		e[strcspn(e, "\n")] = '\0';
 		errx(1, "%s: write failed: %s", s->ifc.name, e);
@@ -440,7 +441,7 @@ run(struct sender *s, const struct targets *t, long long count,
 	}
 
 	libnet_stats(s->l, &st);
-	s->errors = st.packet_errors;
+	s->errors = (int64_t)st.packet_errors;
 	for (r = 0; r < count; r++) {
 		if (r > 0 && !s->dryrun && interval > 0)
 			pause_ms(interval);

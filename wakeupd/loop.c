@@ -63,7 +63,6 @@ static void	 ifcheck_cb(int, void *);
 static void	 resync_cb(int, void *);
 static void	 prune_cb(int, void *);
 static void	 msg_cb(int, int, int, void *);
-static int	 msg_check(const struct wake_msg *);
 static void	 signal_cb(int, int, int, void *);
 static void	 signal_handler(int);
 static void	 child_exited(int);
@@ -146,20 +145,6 @@ quiet_error(void *arg __unused, virErrorPtr err __unused)
 {
 }
 
-static int
-msg_check(const struct wake_msg *m)
-{
-	const char	*reason;
-
-	if (m->kind != MSG_WAKE || m->ifidx >= (uint32_t)conf->nifs ||
-	    (m->pwlen != 0 && m->pwlen != 4 && m->pwlen != 6) ||
-	    (m->sender_af != 0 && m->sender_af != AF_INET &&
-	    m->sender_af != AF_INET6) ||
-	    wol_mac_is_target(m->mac, &reason) == -1)
-		return (-1);
-	return (0);
-}
-
 static void
 msg_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 {
@@ -188,7 +173,7 @@ msg_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 		}
 		if (capture_log(&m, n) == 0)
 			continue;
-		if ((size_t)n != sizeof(m.wake) || msg_check(&m.wake) == -1) {
+		if (msg_check(&m.wake, n, conf->nifs) == -1) {
 			explicit_bzero(&m, sizeof(m));
 			fatalx("malformed message from the capture process");
 		}

@@ -112,6 +112,9 @@ struct macs_msg {
 	uint8_t		 macs[MACS_PER_MSG][WOL_ADDR_LEN];
 };
 
+/* msg.c: is a message from the capture process well formed? */
+int	 msg_check(const struct wake_msg *, size_t, int);
+
 /* known_send.c: the parent sends the known addresses. */
 void	 known_send(int);
 /* known.c: the capture process keeps them. */

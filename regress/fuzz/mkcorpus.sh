@@ -16,8 +16,8 @@
 #
 # mkcorpus.sh: write the seed corpus, regress/fuzz/corpus/<target>/, from
 # regress/tools/mkframe.sh (frames of every encapsulation, good and
-# broken on purpose), the golden frames of wakeup -n, and text and XML
-# written here.  The result is committed; run this again only to change
+# broken on purpose), the golden frames of wakeup -n, and text, XML and
+# capture process messages written here.  The result is committed; run this again only to change
 # the seeds.  Needs xxd.  The files named by a SHA-1 are inputs that
 # make fuzz found and that add coverage, merged in with libFuzzer's
 # -merge=1 (regress/fuzz/fuzz_T -merge=1 regress/fuzz/corpus/T
@@ -29,7 +29,7 @@ MK=regress/tools/mkframe.sh
 MAC=52:54:00:12:34:56
 
 command -v xxd >/dev/null || { echo "mkcorpus.sh: needs xxd" >&2; exit 1; }
-mkdir -p $C/frame $C/payload $C/text $C/domxml || exit 1
+mkdir -p $C/frame $C/payload $C/text $C/domxml $C/msg || exit 1
 
 # put TARGET NAME HEX: one seed from a line of hex.
 put() {
@@ -151,3 +151,73 @@ printf '<domain><devices><interface><mac address="%s"/></interface>' \
 printf '<!DOCTYPE domain [<!ENTITY m "52:54:00:12:34:56">]>
 <domain><devices><interface><mac address="&m;"/></interface></devices>
 </domain>\n' >$C/domxml/entity
+
+# Messages from the capture process to the parent: a header of
+# interfaces, options and candidate domains, then messages, each after
+# a size byte (see regress/fuzz/fuzz_msg.c).  Byte order: the host's,
+# little-endian here; on a big-endian host the seeds are refused
+# messages only.
+# le32 N, le64 N: a number as little-endian hex.
+le32() { printf '%08x' "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'; }
+le64() { echo "$(le32 $(($1 & 0xffffffff)))$(le32 $(($1 >> 32)))"; }
+# wmsg MAC [PWLEN PW AF SENDER IFIDX TS]: a struct wake_msg, 56 bytes.
+wmsg() {
+	_s=${5:-020000000001}
+	while [ ${#_s} -lt 32 ]; do
+		_s=${_s}0
+	done
+	printf '%s' "454b4157 00000000 $(le64 ${7:-1000000}) $(le32 ${6:-0})"
+	printf '%s\n' " $1 $(printf %02x ${2:-0}) ${3:-000000000000}" \
+	    " $(printf %02x ${4:-0}) $_s 000000000000"
+}
+# Group 0 and 1 MACs (mac[5] & 3), and 192.0.2.9 and 2001:db8::9.
+MA=525400123454 MB=525400123455 S4=c0000209000000000000000000000000
+S6=20010db8000000000000000000000009
+# Headers: one interface, window 5 s; then candidates.
+OFF=80030000 PUSER=80050000 PMS=800a0000 RUN=80000000 CRASH=800b0000
+msgs() {
+	_n=$1 _hdr=$2
+	shift 2
+	put msg "$_n" "$(echo "$_hdr $*" | tr -d ' ')"
+}
+msgs start "0028 01 $OFF" 00 "$(wmsg $MA)"
+msgs resume "0028 01 $PUSER" 00 "$(wmsg $MA)"
+msgs pmwakeup "0028 01 $PMS" 00 "$(wmsg $MA)"
+msgs up "0028 01 $RUN" 00 "$(wmsg $MA 0 000000000000 2 $S4)"
+msgs crashed "0028 01 $CRASH" 00 "$(wmsg $MA 0 000000000000 10 $S6)"
+msgs nodomain "0028 01 $OFF" 00 "$(wmsg $MB)"
+msgs debounce "0028 01 $OFF" 00 "$(wmsg $MA)" 00 "$(wmsg $MA 0 000000000000 0 \
+    020000000001 0 1000)" 00 "$(wmsg $MA 0 000000000000 0 020000000001 0 \
+    9223372036854775808)"
+msgs optin "0029 02 $OFF 81030001" 00 "$(wmsg $MA)" 00 "$(wmsg $MB)"
+# Two with one MAC: on two URIs, or one active elsewhere; a hung one.
+msgs ambiguous "0300 02 $OFF a0030000" 00 "$(wmsg $MA 0 000000000000 0 \
+    020000000001 3)"
+msgs copyactive "0000 02 $OFF a4000000" 00 "$(wmsg $MA)"
+msgs hung "0000 02 $OFF b0030000" 00 "$(wmsg $MA)"
+msgs optedout "0000 02 80030002 80030003" 00 "$(wmsg $MA)"
+# Passwords: the domain's 6 bytes, the global 4, wrong ones till blocked.
+PW6=010203040506 PW4=c0000201
+msgs pw6 "0000 01 80030008" 00 "$(wmsg $MA 6 $PW6)"
+msgs pw4 "0002 01 $OFF" 00 "$(wmsg $MA 4 ${PW4}0000)"
+msgs pwmissing "0000 01 80030008" 00 "$(wmsg $MA)"
+msgs pwconflict "0000 01 8005080c" 00 "$(wmsg $MA 6 $PW6)"
+w=$(wmsg $MA 6 090909090909 0 020000000001 0 1000)
+msgs pwblock "0000 01 80030008" 00 "$w" 00 "$w" 00 "$w" 00 "$w" 00 "$w" \
+    00 "$w" 00 "$(wmsg $MA 6 $PW6)"
+# Refused: too short, too long, empty, the parent's kind, others' fields.
+w=$(wmsg $MA | tr -d ' ')
+msgs short "0000 01 $OFF" d8 "$(echo "$w" | cut -c 1-96)"
+msgs long "0000 01 $OFF" de "${w}00000000"
+msgs empty "0000 01 $OFF" c0
+msgs kindonly "0000 01 $OFF" c2 454b4157
+msgs macs "0000 01 $OFF" 00 "5343414d$(echo "$w" | cut -c 9-)"
+msgs ifidx "0000 01 $OFF" 00 "$(wmsg $MA 0 000000000000 0 020000000001 1)"
+msgs pwlen "0000 01 $OFF" 00 "$(wmsg $MA 5 $PW6)"
+msgs af "0000 01 $OFF" 00 "$(wmsg $MA 0 000000000000 7)"
+msgs multicast "0000 01 $OFF" 00 "$(wmsg 015e00000001)"
+msgs zeromac "0000 01 $OFF" 00 "$(wmsg 000000000000)"
+# A sequence: good, another MAC, then a bad one, then a good one unread.
+msgs sequence "1f00 03 $OFF 81050000 80000001" 00 "$(wmsg $MA 0 000000000000 \
+    0 020000000001 31)" 00 "$(wmsg $MB)" c4 "$(echo "$w" | cut -c 1-8)" \
+    00 "$(wmsg $MA)"

@@ -43,6 +43,7 @@ for t; do
 	case $t in
 	domxml)	opts="-max_len=4096 -dict=$F/domxml.dict" ;;
 	text)	opts="-max_len=64" ;;
+	msg)	opts="-max_len=1024" ;;	# a header and 17 messages
 	*)	opts="-max_len=512" ;;
 	esac
 	log=$F/work/$t.log
