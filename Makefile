@@ -22,6 +22,7 @@ WAKEUPD_USER?=	_wakeupd
 WAKEUPD_CHROOT?= /var/empty
 
 CC?=		cc
+YACC?=		yacc
 CFLAGS?=	-O2 -g
 WARNFLAGS?=	-Wall -Wextra
 LDFLAGS?=
@@ -51,15 +52,18 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/conn.o wakeupd/wake.o wakeupd/decide.o \
 		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
-		wakeupd/privdrop.o
-WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h
+		wakeupd/privdrop.o wakeupd/parse.o wakeupd/conf.o
+WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h \
+		wakeupd/conf.h
 TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide
 
 PROGS=		wakeup/wakeup wakeupd/wakeupd
 
-.SUFFIXES: .c .o
+.SUFFIXES: .c .o .y
 .c.o:
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+.y.c:
+	$(YACC) -o $@ $<
 
 all: $(PROGS)
 
@@ -69,6 +73,8 @@ regress: $(PROGS) $(TEST_PROGS)
 
 $(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS): $(COMMON_HDRS)
 $(WAKEUPD_OBJS): $(WAKEUPD_HDRS)
+# Named, so that GNU make keeps the generated parser.
+wakeupd/parse.o: wakeupd/parse.c
 
 wakeup/wakeup: $(WAKEUP_OBJS) $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(WAKEUP_OBJS) $(COMMON_OBJS) $(LIBNET_LIBS)
@@ -147,7 +153,8 @@ install: $(PROGS)
 
 clean:
 	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
-	    $(WAKEUPD_OBJS) regress/common/*.o regress/wakeupd/*.o
+	    $(WAKEUPD_OBJS) regress/common/*.o regress/wakeupd/*.o \
+	    wakeupd/parse.c
 
 # Test tools: sendframe writes any frame out an interface (the system
 # tests' crafted frames); reaper runs a libvirtd the tests start as a
