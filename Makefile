@@ -120,20 +120,23 @@ version:
 
 # Cross references between our pages resolve through a manual tree.
 lint:
-	rm -rf .lintman && mkdir -p .lintman/man8 && \
+	rm -rf .lintman && mkdir -p .lintman/man5 .lintman/man8 && \
+	    cp wakeupd/wakeupd.conf.5 .lintman/man5/ && \
 	    cp wakeup/wakeup.8 wakeupd/wakeupd.8 .lintman/man8/ && \
 	    MANPATH=$$(pwd)/.lintman:/usr/share/man mandoc -Tlint -Wstyle \
-	    wakeup/wakeup.8 wakeupd/wakeupd.8; rc=$$?; rm -rf .lintman; \
-	    exit $$rc
+	    wakeup/wakeup.8 wakeupd/wakeupd.8 wakeupd/wakeupd.conf.5; \
+	    rc=$$?; rm -rf .lintman; exit $$rc
 
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
-	    $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0555 wakeup/wakeup $(DESTDIR)$(SBINDIR)/wakeup
 	$(INSTALL) -m 0555 wakeupd/wakeupd $(DESTDIR)$(SBINDIR)/wakeupd
 	$(INSTALL) -m 0444 wakeup/wakeup.8 $(DESTDIR)$(MANDIR)/man8/wakeup.8
 	$(INSTALL) -m 0444 wakeupd/wakeupd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/wakeupd.8
+	$(INSTALL) -m 0444 wakeupd/wakeupd.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/wakeupd.conf.5
 	@# The service file for the system's init: rc.d on OpenBSD, a
 	@# systemd unit elsewhere when systemd is there.
 	@if [ "$$(uname -s)" = OpenBSD ]; then \
@@ -196,14 +199,16 @@ tools-clean:
 # every corpus and crash file to each target without libFuzzer, with
 # the ordinary compiler (regress/common/t_fuzzreplay.sh).
 
-FUZZ_NAMES=	payload frame text domxml
+FUZZ_NAMES=	payload frame text domxml conf
 FUZZ_BINS=	regress/fuzz/fuzz_payload regress/fuzz/fuzz_frame \
-		regress/fuzz/fuzz_text regress/fuzz/fuzz_domxml
+		regress/fuzz/fuzz_text regress/fuzz/fuzz_domxml \
+		regress/fuzz/fuzz_conf
 FUZZ_REPLAY=	regress/fuzz/replay_payload regress/fuzz/replay_frame \
-		regress/fuzz/replay_text regress/fuzz/replay_domxml
+		regress/fuzz/replay_text regress/fuzz/replay_domxml \
+		regress/fuzz/replay_conf
 FUZZ_OBJS=	regress/fuzz/replay.o regress/fuzz/fuzz_payload.o \
 		regress/fuzz/fuzz_frame.o regress/fuzz/fuzz_text.o \
-		regress/fuzz/fuzz_domxml.o
+		regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_conf.o
 FUZZ_COMMON=	common/wol.c common/frame.c common/compat.c
 FUZZCC?=	clang
 FUZZTIME?=	60
@@ -219,7 +224,7 @@ XML_LIBS!=	$(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
 regress: $(FUZZ_REPLAY)
 
 $(FUZZ_OBJS): regress/fuzz/fuzz.h $(COMMON_HDRS)
-regress/fuzz/fuzz_domxml.o: $(WAKEUPD_HDRS)
+regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_conf.o: $(WAKEUPD_HDRS)
 
 regress/fuzz/replay_payload: regress/fuzz/replay.o \
     regress/fuzz/fuzz_payload.o $(COMMON_OBJS)
@@ -238,6 +243,12 @@ regress/fuzz/replay_domxml: regress/fuzz/replay.o \
 	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
 	    regress/fuzz/fuzz_domxml.o wakeupd/domxml.o $(COMMON_OBJS) \
 	    $(XML_LIBS)
+
+regress/fuzz/replay_conf: regress/fuzz/replay.o \
+    regress/fuzz/fuzz_conf.o wakeupd/parse.o wakeupd/conf.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
+	    regress/fuzz/fuzz_conf.o wakeupd/parse.o wakeupd/conf.o \
+	    $(COMMON_OBJS)
 
 # libFuzzer builds compile the sources afresh: other flags, other code.
 regress/fuzz/fuzz_payload: regress/fuzz/fuzz_payload.c \
@@ -258,6 +269,12 @@ regress/fuzz/fuzz_domxml: regress/fuzz/fuzz_domxml.c \
 	$(FUZZCC) $(FUZZ_CFLAGS) $(XML_CFLAGS) -o $@ \
 	    regress/fuzz/fuzz_domxml.c wakeupd/domxml.c $(FUZZ_COMMON) \
 	    $(XML_LIBS)
+
+regress/fuzz/fuzz_conf: regress/fuzz/fuzz_conf.c \
+    regress/fuzz/fuzz.h wakeupd/parse.c wakeupd/conf.c $(FUZZ_COMMON) \
+    $(COMMON_HDRS) $(WAKEUPD_HDRS)
+	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ regress/fuzz/fuzz_conf.c \
+	    wakeupd/parse.c wakeupd/conf.c $(FUZZ_COMMON)
 
 fuzz: $(FUZZ_BINS)
 	@sh regress/fuzz/run.sh $(FUZZTIME) $(FUZZ_NAMES)

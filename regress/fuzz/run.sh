@@ -43,6 +43,7 @@ for t; do
 	case $t in
 	domxml)	opts="-max_len=4096 -dict=$F/domxml.dict" ;;
 	text)	opts="-max_len=64" ;;
+	conf)	opts="-max_len=2048 -dict=$F/conf.dict" ;;
 	*)	opts="-max_len=512" ;;
 	esac
 	log=$F/work/$t.log
