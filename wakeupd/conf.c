@@ -36,6 +36,7 @@
 #include "conf.h"
 
 static void	 print_string(FILE *, const char *);
+static void	 print_word(FILE *, const char *);
 static void	 print_host(FILE *, const struct conf_host *);
 
 /*
@@ -141,6 +142,16 @@ print_string(FILE *fp, const char *s)
 	putc('"', fp);
 }
 
+/* A word as it is, or quoted when it would not read back as itself. */
+static void
+print_word(FILE *fp, const char *s)
+{
+	if (conf_needs_quotes(s))
+		print_string(fp, s);
+	else
+		fputs(s, fp);
+}
+
 static void
 print_host(FILE *fp, const struct conf_host *h)
 {
@@ -158,7 +169,8 @@ print_host(FILE *fp, const struct conf_host *h)
 		fprintf(fp, "\tfrom %s/%d\n", inet_ntop(fr->af, fr->addr, a,
 		    sizeof(a)), fr->prefix);
 	if (h->action == HOST_RELAY) {
-		fprintf(fp, "\trelay on %s", r->ifname);
+		fprintf(fp, "\trelay on ");
+		print_word(fp, r->ifname);
 		if (r->vlan != 0)
 			fprintf(fp, " vlan %d", r->vlan);
 		fprintf(fp, " %s", r->proto == RELAY_ETHER ? "ether" : "udp");
@@ -193,8 +205,11 @@ conf_print(FILE *fp, const struct wakeup_conf *cf, const char **ifn,
 	const struct conf_host	*h;
 	int			 i;
 
-	for (i = 0; i < nifn; i++)
-		fprintf(fp, "listen on %s\n", ifn[i]);
+	for (i = 0; i < nifn; i++) {
+		fprintf(fp, "listen on ");
+		print_word(fp, ifn[i]);
+		fprintf(fp, "\n");
+	}
 	fprintf(fp, "debounce %d\n", cf->window);
 	if (cf->optin)
 		fprintf(fp, "opt-in\n");

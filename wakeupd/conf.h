@@ -103,6 +103,7 @@ struct conf {
 int	 parse_config(const char *, FILE *, int, struct conf *, char *,
 	    size_t);
 void	 conf_free(struct conf *);
+int	 conf_needs_quotes(const char *);
 
 /* conf.c */
 struct conf *conf_load(const char *);

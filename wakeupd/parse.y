@@ -96,6 +96,7 @@ static int	 popfile(void);
 static int	 lgetc(int);
 static void	 lungetc(int);
 static int	 kwlookup(const char *);
+static int	 isword(int);
 static int	 macro_set(const char *, const char *);
 static const char *macro_get(const char *);
 static int	 set_pw(char *, struct wol_pw *);
@@ -472,6 +473,23 @@ kwlookup(const char *s)
 	return (kw != NULL ? kw->token : STRING);
 }
 
+/*
+ * Whether s must be quoted to read back as one string: anything but a
+ * word that is neither a keyword nor a number.
+ */
+int
+conf_needs_quotes(const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0' || strspn(s, "0123456789") == strlen(s))
+		return (1);
+	for (p = s; *p != '\0'; p++)
+		if (!isword((unsigned char)*p))
+			return (1);
+	return (kwlookup(s) != STRING);
+}
+
 /* Only the first error counts: one line, and the parse stops. */
 static void
 verr(const struct file *f, int withline, const char *fmt, va_list ap)
@@ -586,9 +604,14 @@ pushfile(const char *name, FILE *fp)
 		}
 		f->mode = st.st_mode;
 	}
-	/* The include statement's own line still needs its newline. */
-	if (cur != NULL)
+	/*
+	 * The include statement's own line still needs its newline: the
+	 * grammar reads it from here, before line 1.
+	 */
+	if (cur != NULL) {
 		f->ungot = '\n';
+		f->lineno = 0;
+	}
 	files[depth++] = f;
 	return (0);
 fail:
@@ -661,7 +684,8 @@ lungetc(int c)
 static int
 isword(int c)
 {
-	return (c != EOF && (isalnum(c) || strchr("-_.:/+@%", c) != NULL));
+	return (c != EOF && c != '\0' &&
+	    (isalnum(c) || strchr("-_.:/+@%", c) != NULL));
 }
 
 static int
@@ -889,32 +913,34 @@ set_mac(const char *s)
 {
 	struct ether_addr	 ea;
 	struct conf_host	*h;
-	const char		*errstr = "not a MAC address or /etc/ethers name";
+	const char		*errstr;
 	char			 text[WOL_MAC_STRLEN];
-	int			 rc = -1;
 
-	if (wol_target_parse(s, host->mac, &errstr) == -1) {
-		if (strchr(s, ':') != NULL || ether_hostton(s, &ea) != 0) {
+	if (wol_mac_parse(s, host->mac, &errstr) == -1) {
+		if (strchr(s, ':') != NULL) {
 			conferr("mac %s: %s", s, errstr);
-			goto done;
+			return (-1);
+		}
+		if (ether_hostton(s, &ea) != 0) {
+			conferr("mac %s: not a MAC address or /etc/ethers "
+			    "name", s);
+			return (-1);
 		}
 		memcpy(host->mac, &ea, WOL_ADDR_LEN);
-		if (wol_mac_is_target(host->mac, &errstr) == -1) {
-			conferr("mac %s: %s", s, errstr);
-			goto done;
-		}
+	}
+	if (wol_mac_is_target(host->mac, &errstr) == -1) {
+		conferr("mac %s: %s", s, errstr);
+		return (-1);
 	}
 	TAILQ_FOREACH(h, &conf->hosts, entry)
 		if (h != host && h->has_mac &&
 		    memcmp(h->mac, host->mac, WOL_ADDR_LEN) == 0) {
 			conferr("mac %s: also host %s", wol_mac_ntoa(host->mac,
 			    text, sizeof(text)), h->name);
-			goto done;
+			return (-1);
 		}
 	host->has_mac = 1;
-	rc = 0;
-done:
-	return (rc);
+	return (0);
 }
 
 /* ADDRESS or ADDRESS/PREFIX; no bits set past the prefix. */
