@@ -108,6 +108,7 @@ static int	 host_end(void);
 static int	 add_arg(const char *);
 static char	*keep(const char *);
 static char	*token_string(const char *);
+static int	 token_keep(char *);
 
 typedef struct {
 	union {
@@ -847,8 +848,15 @@ macro_set(const char *name, const char *value)
 		return (-1);
 	for (i = 0; i < nmacros; i++)
 		if (strcmp(macros[i].name, name) == 0) {
-			/* The last definition counts, as in the BSDs. */
-			free(macros[i].value);
+			/*
+			 * The last definition counts, as in the BSDs.  The
+			 * old value may still be being read: x = $x.
+			 */
+			if (token_keep(macros[i].value) == -1) {
+				conferr("out of memory");
+				free(v);
+				return (-1);
+			}
 			macros[i].value = v;
 			return (0);
 		}
@@ -1090,19 +1098,33 @@ keep(const char *s)
 static char *
 token_string(const char *s)
 {
-	char	**p;
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		return (NULL);
+	if (token_keep(p) == -1) {
+		free(p);
+		return (NULL);
+	}
+	return (p);
+}
+
+/* p is freed when the parse ends. */
+static int
+token_keep(char *p)
+{
+	char	**t;
 	size_t	  cap;
 
 	if (ntokens == tokcap) {
 		cap = tokcap == 0 ? 64 : tokcap * 2;
-		if ((p = reallocarray(tokens, cap, sizeof(*p))) == NULL)
-			return (NULL);
-		tokens = p;
+		if ((t = reallocarray(tokens, cap, sizeof(*t))) == NULL)
+			return (-1);
+		tokens = t;
 		tokcap = cap;
 	}
-	if ((tokens[ntokens] = strdup(s)) == NULL)
-		return (NULL);
-	return (tokens[ntokens++]);
+	tokens[ntokens++] = p;
+	return (0);
 }
 
 void
