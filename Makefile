@@ -26,6 +26,7 @@ WAKEUPD_CHROOT?= /var/empty
 WAKEUPD_CAPTURE?= $(LIBEXECDIR)/wakeupd-capture
 
 CC?=		cc
+YACC?=		yacc
 CFLAGS?=	-O2 -g
 WARNFLAGS?=	-Wall -Wextra
 LDFLAGS?=
@@ -61,21 +62,24 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
 		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o \
-		wakeupd/msg.o
+		wakeupd/msg.o wakeupd/parse.o wakeupd/conf.o
 # The capture process: libpcap and the packet format (dissection and
 # validation) only; no libvirt, libxml2 or libnet.
 CAPTURE_OBJS=	wakeupd/wakeupd-capture.o wakeupd/capture.o wakeupd/sandbox.o \
 		wakeupd/known.o wakeupd/log.o
 CAPTURE_COMMON=	common/wol.o common/frame.o common/compat.o
-WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h
+WAKEUPD_HDRS=	wakeupd/wakeupd.h wakeupd/decide.h wakeupd/log.h \
+		wakeupd/conf.h
 TEST_PROGS=	regress/common/test_wol regress/wakeupd/test_decide \
 		regress/wakeupd/sbcheck
 
 PROGS=		wakeup/wakeup wakeupd/wakeupd wakeupd/wakeupd-capture
 
-.SUFFIXES: .c .o
+.SUFFIXES: .c .o .y
 .c.o:
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+.y.c:
+	$(YACC) -o $@ $<
 
 all: $(PROGS)
 
@@ -85,6 +89,8 @@ regress: $(PROGS) $(TEST_PROGS)
 
 $(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(COMMON_HDRS)
 $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(WAKEUPD_HDRS)
+# Named, so that GNU make keeps the generated parser.
+wakeupd/parse.o: wakeupd/parse.c
 
 wakeup/wakeup: $(WAKEUP_OBJS) $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(WAKEUP_OBJS) $(COMMON_OBJS) $(LIBNET_LIBS)
@@ -141,15 +147,17 @@ version:
 
 # Cross references between our pages resolve through a manual tree.
 lint:
-	rm -rf .lintman && mkdir -p .lintman/man8 && \
+	rm -rf .lintman && mkdir -p .lintman/man5 .lintman/man8 && \
+	    cp wakeupd/wakeupd.conf.5 .lintman/man5/ && \
 	    cp wakeup/wakeup.8 wakeupd/wakeupd.8 .lintman/man8/ && \
 	    MANPATH=$$(pwd)/.lintman:/usr/share/man mandoc -Tlint -Wstyle \
-	    wakeup/wakeup.8 wakeupd/wakeupd.8; rc=$$?; rm -rf .lintman; \
-	    exit $$rc
+	    wakeup/wakeup.8 wakeupd/wakeupd.8 wakeupd/wakeupd.conf.5; \
+	    rc=$$?; rm -rf .lintman; exit $$rc
 
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
-	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0555 wakeup/wakeup $(DESTDIR)$(SBINDIR)/wakeup
 	$(INSTALL) -m 0555 wakeupd/wakeupd $(DESTDIR)$(SBINDIR)/wakeupd
 	$(INSTALL) -m 0555 wakeupd/wakeupd-capture \
@@ -157,6 +165,8 @@ install: $(PROGS)
 	$(INSTALL) -m 0444 wakeup/wakeup.8 $(DESTDIR)$(MANDIR)/man8/wakeup.8
 	$(INSTALL) -m 0444 wakeupd/wakeupd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/wakeupd.8
+	$(INSTALL) -m 0444 wakeupd/wakeupd.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/wakeupd.conf.5
 	@# The service file for the system's init: rc.d on OpenBSD, a
 	@# systemd unit elsewhere when systemd is there.
 	@if [ "$$(uname -s)" = OpenBSD ]; then \
@@ -177,7 +187,7 @@ install: $(PROGS)
 clean:
 	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
 	    $(WAKEUPD_OBJS) $(CAPTURE_OBJS) regress/common/*.o \
-	    regress/wakeupd/*.o
+	    regress/wakeupd/*.o wakeupd/parse.c
 
 # Test tools: sendframe writes any frame out an interface (the system
 # tests' crafted frames); reaper runs a libvirtd the tests start as a
@@ -219,16 +229,17 @@ tools-clean:
 # every corpus and crash file to each target without libFuzzer, with
 # the ordinary compiler (regress/common/t_fuzzreplay.sh).
 
-FUZZ_NAMES=	payload frame text domxml msg
+FUZZ_NAMES=	payload frame text domxml msg conf
 FUZZ_BINS=	regress/fuzz/fuzz_payload regress/fuzz/fuzz_frame \
 		regress/fuzz/fuzz_text regress/fuzz/fuzz_domxml \
-		regress/fuzz/fuzz_msg
+		regress/fuzz/fuzz_msg regress/fuzz/fuzz_conf
 FUZZ_REPLAY=	regress/fuzz/replay_payload regress/fuzz/replay_frame \
 		regress/fuzz/replay_text regress/fuzz/replay_domxml \
-		regress/fuzz/replay_msg
+		regress/fuzz/replay_msg regress/fuzz/replay_conf
 FUZZ_OBJS=	regress/fuzz/replay.o regress/fuzz/fuzz_payload.o \
 		regress/fuzz/fuzz_frame.o regress/fuzz/fuzz_text.o \
-		regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_msg.o
+		regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_msg.o \
+		regress/fuzz/fuzz_conf.o
 FUZZ_COMMON=	common/wol.c common/frame.c common/compat.c
 FUZZCC?=	clang
 FUZZTIME?=	60
@@ -244,7 +255,8 @@ XML_LIBS!=	$(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
 regress: $(FUZZ_REPLAY)
 
 $(FUZZ_OBJS): regress/fuzz/fuzz.h $(COMMON_HDRS)
-regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_msg.o: $(WAKEUPD_HDRS)
+regress/fuzz/fuzz_domxml.o regress/fuzz/fuzz_msg.o \
+    regress/fuzz/fuzz_conf.o: $(WAKEUPD_HDRS)
 
 regress/fuzz/replay_payload: regress/fuzz/replay.o \
     regress/fuzz/fuzz_payload.o $(COMMON_OBJS)
@@ -268,6 +280,12 @@ regress/fuzz/replay_msg: regress/fuzz/replay.o regress/fuzz/fuzz_msg.o \
     wakeupd/msg.o wakeupd/decide.o $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o regress/fuzz/fuzz_msg.o \
 	    wakeupd/msg.o wakeupd/decide.o $(COMMON_OBJS)
+
+regress/fuzz/replay_conf: regress/fuzz/replay.o \
+    regress/fuzz/fuzz_conf.o wakeupd/parse.o wakeupd/conf.o $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/fuzz/replay.o \
+	    regress/fuzz/fuzz_conf.o wakeupd/parse.o wakeupd/conf.o \
+	    $(COMMON_OBJS)
 
 # libFuzzer builds compile the sources afresh: other flags, other code.
 regress/fuzz/fuzz_payload: regress/fuzz/fuzz_payload.c \
@@ -293,6 +311,12 @@ regress/fuzz/fuzz_msg: regress/fuzz/fuzz_msg.c regress/fuzz/fuzz.h \
     $(WAKEUPD_HDRS)
 	$(FUZZCC) $(FUZZ_CFLAGS) $(VIRT_CFLAGS) -o $@ regress/fuzz/fuzz_msg.c \
 	    wakeupd/msg.c wakeupd/decide.c $(FUZZ_COMMON)
+
+regress/fuzz/fuzz_conf: regress/fuzz/fuzz_conf.c \
+    regress/fuzz/fuzz.h wakeupd/parse.c wakeupd/conf.c $(FUZZ_COMMON) \
+    $(COMMON_HDRS) $(WAKEUPD_HDRS)
+	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ regress/fuzz/fuzz_conf.c \
+	    wakeupd/parse.c wakeupd/conf.c $(FUZZ_COMMON)
 
 fuzz: $(FUZZ_BINS)
 	@sh regress/fuzz/run.sh $(FUZZTIME) $(FUZZ_NAMES)

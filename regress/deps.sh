@@ -5,7 +5,7 @@
 
 set -u
 
-DEB_BUILD="make gcc clang bmake pkg-config libnet1-dev libpcap-dev
+DEB_BUILD="make gcc clang bmake byacc pkg-config libnet1-dev libpcap-dev
 libvirt-dev libxml2-dev mandoc"
 # net-tools and manpages-dev: the pages our manuals cross-reference
 # (ethers(5), ether_hostton(3)), for mandoc -Tlint.  dpkg-dev to lintian:

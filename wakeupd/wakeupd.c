@@ -32,6 +32,7 @@
 
 #include <pcap.h>
 
+#include "conf.h"
 #include "log.h"
 #include "wakeupd.h"
 
@@ -45,13 +46,16 @@
 
 static __dead void usage(void);
 static void	 chroot_check(const char *);
+static int	 configure(const char *, struct wakeup_conf *, char **, int,
+		    int, int, const char **);
 
 static __dead void
 usage(void)
 {
 	fprintf(stderr, "usage: wakeupd [-dnopv] [-C program] [-c uri] "
-	    "[-f filter] [-s password]\n"
-	    "               [-u user] [-w seconds] interface ...\n"
+	    "[-F file] [-f filter]\n"
+	    "               [-s password] [-u user] [-w seconds] "
+	    "[interface ...]\n"
 	    "       wakeupd [-v] [-f filter] -r file\n");
 	exit(1);
 }
@@ -76,6 +80,48 @@ chroot_check(const char *dir)
 		    "writable only by it", dir);
 }
 
+/*
+ * The configuration file, if any, and the command line, merged into cf
+ * (see conf_merge); ifn receives the interfaces.  With -n the result is
+ * printed first.  Returns how many interfaces.
+ */
+static int
+configure(const char *file, struct wakeup_conf *cf, char **argv, int argc,
+    int debug, int noaction, const char **ifn)
+{
+	struct conf	*c;
+	int		 n;
+
+	c = conf_load(file);
+	if (c == NULL && argc == 0) {
+		/*
+		 * -d is how a service manager runs us: one line saying what
+		 * to set, and a status the systemd unit does not restart on.
+		 */
+		if (debug)
+			errx(EX_CONFIG, "no interface given; for the systemd "
+			    "unit, set WAKEUPD_ARGS in /etc/default/wakeupd");
+		usage();
+	}
+	if (c == NULL && argc > WAKEUPD_MAXIFS)
+		errx(1, "too many interfaces (at most %d)", WAKEUPD_MAXIFS);
+	n = conf_merge(c, cf, argv, argc, ifn);
+	if (c == NULL)
+		return (n);
+	if (noaction)
+		conf_print(stdout, cf, ifn, n, c);
+	conf_refuse_hosts(c);
+	if (n == 0)
+		errx(1, "%s: no listen statement and no interface given",
+		    file != NULL ? file : WAKEUPD_CONF);
+	if (cf->nuris == 0)
+		errx(1, "%s: no libvirt statement and no -c: nothing to serve",
+		    file != NULL ? file : WAKEUPD_CONF);
+	if (noaction)
+		printf("\n");
+	return (n);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -84,23 +130,24 @@ main(int argc, char *argv[])
 	struct passwd		*pw;
 	const char		*user = WAKEUPD_USER, *errstr, *replay = NULL;
 	const char		*capture = WAKEUPD_CAPTURE;
+	const char		*file = NULL, *ifn[WAKEUPD_MAXIFS];
 	char			*cargv[WAKEUPD_MAXIFS + 10];
 	char			 ebuf[PCAP_ERRBUF_SIZE + 64];
 	int			 ch, debug = 0, noaction = 0, promisc = 1;
 	int			 verbose = 0, daemonopt = 0, sock, ready = -1;
-	int			 i, n;
+	int			 i, n, nifn;
 	pid_t			 pid;
 
 	/* Nothing inherited reaches the capture process. */
 	closefrom(STDERR_FILENO + 1);
 	compat_setproctitle_init(argc, argv);
 	memset(&cf, 0, sizeof(cf));
-	cf.window = WAKEUPD_WINDOW;
+	cf.window = -1;		/* not given: the file's, or the default */
 	cf.ifs = ifs;
 
 	/* Our own messages: glibc's name the full path. */
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":C:c:df:nopr:s:u:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, ":C:c:dF:f:nopr:s:u:vw:")) != -1) {
 		switch (ch) {
 		case 'C':
 			capture = optarg;
@@ -113,6 +160,9 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			debug = 1;
+			break;
+		case 'F':
+			file = optarg;
 			break;
 		case 'f':
 			cf.filter = optarg;
@@ -168,18 +218,7 @@ main(int argc, char *argv[])
 		log_setverbose(verbose);
 		exit(capture_replay(replay, cf.filter) == 0 ? 0 : 1);
 	}
-	if (argc == 0) {
-		/*
-		 * -d is how a service manager runs us: one line saying what
-		 * to set, and a status the systemd unit does not restart on.
-		 */
-		if (debug)
-			errx(EX_CONFIG, "no interface given; for the systemd "
-			    "unit, set WAKEUPD_ARGS in /etc/default/wakeupd");
-		usage();
-	}
-	if (argc > WAKEUPD_MAXIFS)
-		errx(1, "too many interfaces (at most %d)", WAKEUPD_MAXIFS);
+	nifn = configure(file, &cf, argv, argc, debug, noaction, ifn);
 
 	log_init(1, LOG_DAEMON);
 	log_setverbose(verbose);
@@ -196,18 +235,18 @@ main(int argc, char *argv[])
 	chroot_check(WAKEUPD_CHROOT);
 	capture_path_check(capture);
 
-	for (i = 0; i < argc; i++)
-		if (strlcpy(ifs[i].name, argv[i], sizeof(ifs[i].name)) >=
+	for (i = 0; i < nifn; i++)
+		if (strlcpy(ifs[i].name, ifn[i], sizeof(ifs[i].name)) >=
 		    sizeof(ifs[i].name))
-			errx(1, "%s: interface name too long", argv[i]);
-	cf.nifs = argc;
+			errx(1, "%s: interface name too long", ifn[i]);
+	cf.nifs = nifn;
 
 	if (noaction) {
 		for (i = 0; i < cf.nifs; i++) {
-			ifs[i].pcap = capture_open(argv[i], cf.filter, promisc,
-			    ebuf, sizeof(ebuf));
+			ifs[i].pcap = capture_open(ifs[i].name, cf.filter,
+			    promisc, ebuf, sizeof(ebuf));
 			if (ifs[i].pcap == NULL)
-				errx(1, "%s: %s", argv[i], ebuf);
+				errx(1, "%s: %s", ifs[i].name, ebuf);
 			pcap_close(ifs[i].pcap);
 			ifs[i].pcap = NULL;
 		}

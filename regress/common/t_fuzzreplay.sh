@@ -9,7 +9,7 @@
 . "${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/regress/lib.sh"
 
 F=$TOP/regress/fuzz
-TARGETS="payload frame text domxml msg"
+TARGETS="payload frame text domxml msg conf"
 
 # The files a directory holds, as the driver counts them.
 nfiles() {

@@ -44,6 +44,7 @@ for t; do
 	domxml)	opts="-max_len=4096 -dict=$F/domxml.dict" ;;
 	text)	opts="-max_len=64" ;;
 	msg)	opts="-max_len=1024" ;;	# a header and 17 messages
+	conf)	opts="-max_len=2048 -dict=$F/conf.dict" ;;
 	*)	opts="-max_len=512" ;;
 	esac
 	log=$F/work/$t.log

@@ -21,7 +21,7 @@ T1=52:54:00:12:34:56
 needroot "deb: one version" "deb: packages build" "deb: dependencies" \
     "deb: lintian" "deb: tree left clean" "deb: chroot" \
     "deb: sender alone" "deb: install" "deb: user" "deb: unit" \
-    "deb: manuals" "deb: wakeup -n" "deb: wakeupd -n" \
+    "deb: manuals" "deb: wakeupd.conf(5)" "deb: wakeup -n" "deb: wakeupd -n" \
     "deb: no interfaces" "deb: upgrade keeps conffile" "deb: purge" \
     "deb: no mounts left"
 
@@ -31,9 +31,10 @@ V=$(cat "$TOP/VERSION")
 _vs="VERSION $V, Makefile $(make -s -C "$TOP" version 2>&1),\
  changelog $(dpkg-parsechangelog -l "$TOP/debian/changelog" -SVersion),\
  wakeup.8 $(sed -n 's/^\.Os wakeup //p' "$TOP/wakeup/wakeup.8"),\
- wakeupd.8 $(sed -n 's/^\.Os wakeup //p' "$TOP/wakeupd/wakeupd.8")"
+ wakeupd.8 $(sed -n 's/^\.Os wakeup //p' "$TOP/wakeupd/wakeupd.8"),\
+ wakeupd.conf.5 $(sed -n 's/^\.Os wakeup //p' "$TOP/wakeupd/wakeupd.conf.5")"
 if [ "$_vs" = "VERSION $V, Makefile $V, changelog $V, wakeup.8 $V,\
- wakeupd.8 $V" ]; then
+ wakeupd.8 $V, wakeupd.conf.5 $V" ]; then
 	pass "deb: one version"
 else
 	fail "deb: one version" "$_vs"
@@ -177,6 +178,12 @@ case $m1 in
 	*)	fail "deb: manuals" "wakeupd: $(printf '%s' "$m2" | head -c 300)" ;;
 	esac ;;
 *)	fail "deb: manuals" "wakeup: $(printf '%s' "$m1" | head -c 300)" ;;
+esac
+m3=$(chroot_run "$R" env LC_ALL=C man -P cat 5 wakeupd.conf 2>&1)
+case $m3 in
+*"Wake-on-LAN daemon configuration file"*"wakeup $V"*)
+	pass "deb: wakeupd.conf(5)" ;;
+*)	fail "deb: wakeupd.conf(5)" "$(printf '%s' "$m3" | head -c 300)" ;;
 esac
 
 # The programs, in a network namespace with fixed veth links: the frame
