@@ -245,8 +245,19 @@ wd_gone() {
 	! kill -0 "$WD_JOB" 2>/dev/null
 }
 
+# Every process in $NSB is ours: a wakeupd that never got ready (so
+# that wd_pids did not run) is found there.
+wd_reap() {
+	_rp=$(ip netns pids "$NSB" 2>/dev/null)
+	[ -n "$_rp" ] || return 0
+	kill $_rp 2>/dev/null
+	poll 50 sh -c "[ -z \"\$(ip netns pids $NSB)\" ]" && return 0
+	kill -9 $(ip netns pids "$NSB" 2>/dev/null) 2>/dev/null
+}
+
 wd_halt() {
 	[ -n "$WD_JOB" ] || return 0
+	[ -n "$WD_PARENT" ] || wd_pids || wd_reap
 	# The parent first: a tracer in front of it ends with it.
 	[ -n "$WD_PARENT" ] && kill "$WD_PARENT" 2>/dev/null
 	poll 100 wd_gone || kill "$WD_JOB" 2>/dev/null
@@ -749,18 +760,22 @@ lvb_destroy() {
 # One wake of domain nI through the real libvirtd, then back to shut off.
 # Returns 0 when the start succeeded, 1 when libvirt refused it (the
 # decision was made all the same: its latency counts), 2 when wakeupd
-# did not get to the call within 30 s.  The time the packet is sent is
-# appended to $LVP_STARTS.
+# did not get to the call within 30 s.  The time the packet is sent and
+# the domain's name are appended to $LVP_STARTS.  The events: "domain
+# NAME changed, " (up to commit 1a4c1b3), "domain NAME: lifecycle event"
+# (since).
 lat_lv_wake() {
 	_done="wake $LV_PFX""n$1 .*: start: (ok|failed)"
 	_ok="wake $LV_PFX""n$1 .*: start: ok"
-	_ev="domain $LV_PFX""n$1 changed, "
+	_ev="domain $LV_PFX""n$1(: lifecycle event| changed, )"
+	# Others' tests may stop virtlogd, which a start needs.
+	lv_ensure
 	_c0=$(wd_count 'us from capture to the libvirt call')
 	_d0=$(wd_count "$_done")
 	_k0=$(wd_count "$_ok")
 	_e0=$(wd_count "$_ev")
 	sed -n "$(($1 + 1))p" "$TMPD/lv.hex" >"$TMPD/lv1.hex"
-	date +%s.%N >>"$LVP_STARTS"
+	echo "$(date +%s.%N) $LV_PFX""n$1" >>"$LVP_STARTS"
 	insa "$PACE" -c 1 wa0 "$TMPD/lv1.hex" >/dev/null
 	if ! wd_wait "$_done" $((_d0 + 1)) 30; then
 		lvb_destroy "n$1"
@@ -768,8 +783,9 @@ lat_lv_wake() {
 	fi
 	[ "$(wd_count 'us from capture to the libvirt call')" -gt "$_c0" ] ||
 	    return 2
-	[ "$(wd_count "$_ok")" -gt "$_k0" ] || return 1
+	# A start that failed may have started it all the same.
 	lvb_destroy "n$1"
+	[ "$(wd_count "$_ok")" -gt "$_k0" ] || return 1
 	# Started and stopped: both events handled before the next wake.
 	wd_wait "$_ev" $((_e0 + 2)) 10
 	return 0
@@ -783,9 +799,9 @@ lat_lv_wake() {
 # OUT.starts; the log is OUT.log, the trace OUT.strace.  Sets LVP_OK,
 # LVP_REF, LVP_LOST (counts as lat_lv_wake returns them) and LVP_READY
 # (seconds from the start to "ready").  Returns 1 when wakeupd did not
-# get ready.
+# get ready.  $LVP_HOOK, when set, is run once it is ready.
 #
-LVP_OK=0 LVP_REF=0 LVP_LOST=0 LVP_READY=nan LVP_STARTS=/dev/null
+LVP_OK=0 LVP_REF=0 LVP_LOST=0 LVP_READY=nan LVP_STARTS=/dev/null LVP_HOOK=
 
 lv_pass() {
 	_lb=$1 _lo=$2 _ln=$3 _lw=$4 _ltr=$5 _lwait=$6
@@ -796,7 +812,7 @@ lv_pass() {
 	done
 	set --
 	[ "$_ltr" = trace ] && set -- strace -f --seccomp-bpf \
-	    -e trace=write,writev,sendmsg -xx -s 64 -ttt -o "$_lo.strace"
+	    -e trace=write,writev,sendmsg -xx -s 128 -ttt -o "$_lo.strace"
 	LVP_OK=0 LVP_REF=0 LVP_LOST=0 LVP_READY=nan
 	_lt0=$(date +%s%N)
 	# shellcheck disable=SC2086
@@ -807,6 +823,7 @@ lv_pass() {
 	fi
 	LVP_READY=$(awk -v a="$_lt0" -v b="$(date +%s%N)" \
 	    'BEGIN { printf "%.1f\n", (b - a) / 1e9 }')
+	[ -n "$LVP_HOOK" ] && $LVP_HOOK
 	insa "$PACE" -c 1 wa0 "$TMPD/unknown1.hex" >/dev/null
 	wd_wait 'no domain has' 1 5
 	LVP_STARTS=$_lo.starts
@@ -976,8 +993,9 @@ sec_libvirtd() {
 # with, alone.  The old code, given the same two URIs, for comparison.
 #
 hung_held() {
-	insa ss -Htn state established "( sport = :$HUNG_PORT )" 2>/dev/null |
-	    grep -c .
+	_h=$(insa ss -Htn state established "( sport = :$HUNG_PORT )" \
+	    2>/dev/null | grep -c .)
+	HUNG_HELD=$((HUNG_HELD + _h))
 }
 
 sec_hung() {
@@ -1009,12 +1027,14 @@ sec_hung() {
 	: >"$_o-alone.txt"
 	: >"$_o-with.txt"
 	_half=$(((HUNG_WAKES + 1) / 2))
-	_held=0 _still=0 _conn=0 _ready= _lost=0 _bad=
+	HUNG_HELD=0 _still=0 _conn=0 _ready= _lost=0 _bad=
 	for _side in alone with with alone; do
 		if [ $_side = alone ]; then
 			set -- "$LV_URI"
+			LVP_HOOK=
 		else
 			set -- "$_hu" "$LV_URI"
+			LVP_HOOK=hung_held
 		fi
 		if ! lv_pass "$WAKEUPD" "$_o-$_side" 1 "$_half" "" 60 "$@"
 		then
@@ -1030,8 +1050,7 @@ sec_hung() {
 		_conn=$((_conn + $(grep -c "$_hu: connected" \
 		    "$_o-$_side.log")))
 	done
-	# The hang, seen from the other side: connections nc holds open.
-	_held=$(hung_held)
+	LVP_HOOK=
 	if [ -n "$_bad" ]; then
 		kill "$_nc" 2>/dev/null
 		wait "$_nc" 2>/dev/null
@@ -1054,8 +1073,8 @@ sec_hung() {
 	row 6c "  with / alone: ratio of the medians" \
 	    "$(fmt '%.2f' "$(echo "$_mw $_ma" | awk '$2 > 0 {
 	    print $1 / $2 }')")" "" ""
-	row 6d "  ready after (s), \"still connecting\" logged" \
-	    "$(echo $_ready | tr ' ' /), $_still of 2" "" ""
+	row 6d "  ready after (s); \"still connecting\"; held by nc" \
+	    "$(echo $_ready | tr ' ' /); $_still of 2; $HUNG_HELD" "" ""
 	row 6e "  starts failed or lost / hung URI connected" \
 	    "$_lost / $_conn" "0 / 0" "$( [ $_lost -eq 0 ] &&
 	    [ $_conn -eq 0 ] && echo ok || echo FAIL)"
@@ -1296,6 +1315,30 @@ function rpc_wakepath(p) {
 function rpc_action(p) {
 	return p == 9 || p == 28 || p == 267
 }
+# The name in a remote_nonnull_domain, the first argument of the calls
+# on a domain; "" for the others (lookup_by_uuid takes a UUID).
+function rpc_domain(line, p,    s, i, n, r) {
+	if (p != 9 && p != 14 && p != 28 && p != 150 && p != 151 &&
+	    p != 212 && p != 267)
+		return ""
+	i = index(line, "\"")
+	s = substr(line, i + 1)
+	s = substr(s, 1, index(s, "\"") - 1)
+	gsub(/\\x/, "", s)
+	n = 0
+	for (i = 57; i <= 64; i++)
+		n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	r = ""
+	for (i = 0; i < n && 66 + 2 * i <= length(s); i++)
+		r = r sprintf("%c", rpc_hex(substr(s, 65 + 2 * i, 2)))
+	return r
+}
+function rpc_hex(h,    i, v) {
+	v = 0
+	for (i = 1; i <= length(h); i++)
+		v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+	return v
+}
 function rpc_name(p) {
 	if (p == 9) return "create"
 	if (p == 14) return "get_xml_desc"
@@ -1329,16 +1372,24 @@ rpc_calls() {
 	    }' "$1"
 }
 
-# rpc_per_wake STRACE STARTS: for each time in STARTS (when a wake's
-# packet was sent, one a line), the REMOTE CALL messages written from
-# then up to and including the first action call (create, resume,
-# pm_wakeup), not after it: "wakepath all proc..." in the order written,
-# or "nan nan" when no action call came before the next wake.  What the
-# action brings afterwards (the lifecycle events and the reads of the
-# domain they cause) is not part of the wake.
+# rpc_per_wake STRACE STARTS: for each line "TIME NAME" in STARTS (when
+# the packet to wake domain NAME was sent), the REMOTE CALL messages
+# written from then up to and including the first action call on NAME
+# (create, resume, pm_wakeup), not after it: "wakepath all proc..." in
+# the order written, or "nan nan" when no action call came before the
+# next wake.  What the action brings afterwards (the lifecycle events
+# and the reads of the domain they cause) is not part of the wake, and
+# neither is a call that names another domain (the reads that other
+# users' domain events cause on a shared libvirtd).
 rpc_per_wake() {
 	awk -v list="$2" "$RPC_AWK"'
-	    BEGIN { while ((getline l < list) > 0) st[++k] = l + 0 }
+	    BEGIN {
+		while ((getline l < list) > 0) {
+			split(l, f, " ")
+			st[++k] = f[1] + 0
+			dn[k] = f[2]
+		}
+	    }
 	    {
 		t = $2 + 0
 		for (i = k; i >= 1 && st[i] > t; i--)
@@ -1347,6 +1398,9 @@ rpc_per_wake() {
 			next
 		p = rpc_proc($0)
 		if (p < 0)
+			next
+		d = rpc_domain($0, p)
+		if (d != "" && d != dn[i])
 			next
 		a[i]++
 		if (rpc_wakepath(p))
