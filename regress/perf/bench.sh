@@ -762,8 +762,8 @@ lvb_destroy() {
 # decision was made all the same: its latency counts), 2 when wakeupd
 # did not get to the call within 30 s.  The time the packet is sent and
 # the domain's name are appended to $LVP_STARTS.  The events: "domain
-# NAME changed, " (up to commit 1a4c1b3), "domain NAME: lifecycle event"
-# (since).
+# NAME changed, " before commit 6f947d9, "domain NAME: lifecycle event"
+# since.
 lat_lv_wake() {
 	_done="wake $LV_PFX""n$1 .*: start: (ok|failed)"
 	_ok="wake $LV_PFX""n$1 .*: start: ok"
@@ -823,6 +823,9 @@ lv_pass() {
 	fi
 	LVP_READY=$(awk -v a="$_lt0" -v b="$(date +%s%N)" \
 	    'BEGIN { printf "%.1f\n", (b - a) / 1e9 }')
+	# "ready" may come while $LV_URI is still being listed (after 5 s,
+	# since commit 6f947d9): the wakes wait for the listing.
+	wd_wait "$LV_URI: (connected|[0-9]+ domains)" 1 120
 	[ -n "$LVP_HOOK" ] && $LVP_HOOK
 	insa "$PACE" -c 1 wa0 "$TMPD/unknown1.hex" >/dev/null
 	wd_wait 'no domain has' 1 5
