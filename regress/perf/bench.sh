@@ -823,8 +823,8 @@ lv_pass() {
 	fi
 	LVP_READY=$(awk -v a="$_lt0" -v b="$(date +%s%N)" \
 	    'BEGIN { printf "%.1f\n", (b - a) / 1e9 }')
-	# "ready" may come while $LV_URI is still being listed (after 5 s,
-	# since commit 6f947d9): the wakes wait for the listing.
+	# "ready" may come while $LV_URI is still being listed (after
+	# READY_MS, since commit 6f947d9): the wakes wait for the listing.
 	wd_wait "$LV_URI: (connected|[0-9]+ domains)" 1 120
 	[ -n "$LVP_HOOK" ] && $LVP_HOOK
 	insa "$PACE" -c 1 wa0 "$TMPD/unknown1.hex" >/dev/null
