@@ -11,7 +11,8 @@ libvirt-dev libxml2-dev mandoc"
 # (ethers(5), ether_hostton(3)), for mandoc -Tlint.  dpkg-dev to lintian:
 # make deb and the package test (regress/pkg).  busybox-static, cpio and
 # xz-utils: the tiny real guest (regress/guest.sh).  The cross compilers:
-# t_seccomp_arch; systemd (systemd-analyze): t_systemd.
+# t_seccomp_arch; systemd (systemd-analyze): t_systemd.  netcat-openbsd:
+# the hung remote URI of make bench (nc -dlk).
 DEB_TEST="iproute2 util-linux tcpdump tshark etherwake wakeonlan gdb
 libvirt-daemon-system libvirt-clients qemu-system-x86 valgrind procps
 psmisc libclang-rt-dev bsdextrautils strace linux-perf net-tools
@@ -21,7 +22,7 @@ gcc-i686-linux-gnu gcc-mips64el-linux-gnuabi64 gcc-powerpc64le-linux-gnu
 gcc-riscv64-linux-gnu gcc-s390x-linux-gnu libc6-dev-arm64-cross
 libc6-dev-armel-cross libc6-dev-armhf-cross libc6-dev-i386-cross
 libc6-dev-mips64el-cross libc6-dev-ppc64el-cross libc6-dev-riscv64-cross
-libc6-dev-s390x-cross systemd libcap2-bin"
+libc6-dev-s390x-cross systemd libcap2-bin netcat-openbsd"
 OPENBSD_PKGS="libnet libvirt libxml bmake tshark"
 FREEBSD_PKGS="libnet libvirt libxml2 pkgconf wireshark-nox11"
 

@@ -40,9 +40,11 @@ BCAST=192.0.2.255
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	_d_rounds=30 _d_bulk=3 _d_wakes=15 _d_sizes="1 100 1000"
 	_d_lvsizes="1 100" _d_lvwakes=10 _d_load=5 _d_idle=10 _d_check=2
+	_d_calls=3 _d_hung=10
 else
 	_d_rounds=200 _d_bulk=5 _d_wakes=50 _d_sizes="1 100 1000 10000"
 	_d_lvsizes="1 100 1000" _d_lvwakes=50 _d_load=10 _d_idle=30 _d_check=3
+	_d_calls=5 _d_hung=20
 fi
 ROUNDS=${BENCH_ROUNDS:-$_d_rounds}		# 1: single-shot rounds
 BULK_ROUNDS=${BENCH_BULK_ROUNDS:-$_d_bulk}	# 2: bulk rounds
@@ -59,13 +61,18 @@ LV_WAKES=${BENCH_LV_WAKES:-$_d_lvwakes}		# 3: wakes per size, qemu
 LOAD_SECS=${BENCH_LOAD_SECS:-$_d_load}		# 4: seconds per load
 IDLE_SECS=${BENCH_IDLE_SECS:-$_d_idle}		# 5: idle observation
 CHECK_SECS=${BENCH_CHECK_SECS:-$_d_check}	# 4: libvirt call check
+CALL_WAKES=${BENCH_CALL_WAKES:-$_d_calls}	# 3: traced wakes per size
+BEFORE=${BENCH_BEFORE-33d9b93}			# 3, 6: the old code ("": none)
+HUNG_WAKES=${BENCH_HUNG_WAKES:-$_d_hung}	# 6: wakes each side
+HUNG_ADDR=192.0.2.1 HUNG_PORT=16509		# 6: nc in $NSA, never answers
 PROFILE=${BENCH_PROFILE:-auto}			# 2: yes, no or auto
-ONLY=${BENCH_ONLY:-"single bulk latency load libvirtd"}
+ONLY=${BENCH_ONLY:-"single bulk latency load libvirtd hung"}
 
 # Targets, from the benchmark issue.
 T_BULK_FPS=100000	# frames/s on veth
 T_BULK_RATIO=10		# times wakeonlan
 T_LAT_US=1000		# median decision latency
+T_CALLS=1		# libvirt calls per wake, packet to action (median)
 T_FLAT=1.5		# largest / smallest median over the sizes (ours)
 T_CPU_NOISE=1		# % of one core, 20,000 frames/s non-WOL
 T_CPU_UNKNOWN=5		# % of one core, 2,000 frames/s unknown MACs
@@ -238,8 +245,19 @@ wd_gone() {
 	! kill -0 "$WD_JOB" 2>/dev/null
 }
 
+# Every process in $NSB is ours: a wakeupd that never got ready (so
+# that wd_pids did not run) is found there.
+wd_reap() {
+	_rp=$(ip netns pids "$NSB" 2>/dev/null)
+	[ -n "$_rp" ] || return 0
+	kill $_rp 2>/dev/null
+	poll 50 sh -c "[ -z \"\$(ip netns pids $NSB)\" ]" && return 0
+	kill -9 $(ip netns pids "$NSB" 2>/dev/null) 2>/dev/null
+}
+
 wd_halt() {
 	[ -n "$WD_JOB" ] || return 0
+	[ -n "$WD_PARENT" ] || wd_pids || wd_reap
 	# The parent first: a tracer in front of it ends with it.
 	[ -n "$WD_PARENT" ] && kill "$WD_PARENT" 2>/dev/null
 	poll 100 wd_gone || kill "$WD_JOB" 2>/dev/null
@@ -742,16 +760,22 @@ lvb_destroy() {
 # One wake of domain nI through the real libvirtd, then back to shut off.
 # Returns 0 when the start succeeded, 1 when libvirt refused it (the
 # decision was made all the same: its latency counts), 2 when wakeupd
-# did not get to the call within 30 s.
+# did not get to the call within 30 s.  The time the packet is sent and
+# the domain's name are appended to $LVP_STARTS.  The events: "domain
+# NAME changed, " before commit 6f947d9, "domain NAME: lifecycle event"
+# since.
 lat_lv_wake() {
 	_done="wake $LV_PFX""n$1 .*: start: (ok|failed)"
 	_ok="wake $LV_PFX""n$1 .*: start: ok"
-	_ev="domain $LV_PFX""n$1 changed, "
+	_ev="domain $LV_PFX""n$1(: lifecycle event| changed, )"
+	# Others' tests may stop virtlogd, which a start needs.
+	lv_ensure
 	_c0=$(wd_count 'us from capture to the libvirt call')
 	_d0=$(wd_count "$_done")
 	_k0=$(wd_count "$_ok")
 	_e0=$(wd_count "$_ev")
 	sed -n "$(($1 + 1))p" "$TMPD/lv.hex" >"$TMPD/lv1.hex"
+	echo "$(date +%s.%N) $LV_PFX""n$1" >>"$LVP_STARTS"
 	insa "$PACE" -c 1 wa0 "$TMPD/lv1.hex" >/dev/null
 	if ! wd_wait "$_done" $((_d0 + 1)) 30; then
 		lvb_destroy "n$1"
@@ -759,20 +783,134 @@ lat_lv_wake() {
 	fi
 	[ "$(wd_count 'us from capture to the libvirt call')" -gt "$_c0" ] ||
 	    return 2
-	[ "$(wd_count "$_ok")" -gt "$_k0" ] || return 1
+	# A start that failed may have started it all the same.
 	lvb_destroy "n$1"
+	[ "$(wd_count "$_ok")" -gt "$_k0" ] || return 1
 	# Started and stopped: both events handled before the next wake.
 	wd_wait "$_ev" $((_e0 + 2)) 10
 	return 0
 }
 
+#
+# lv_pass WAKEUPD OUT N WAKES TRACE WAIT URI...: one wakeupd (the given
+# binary; under strace when TRACE is "trace") with the URIs, ready within
+# WAIT seconds, then WAKES wakes spread over domains n0 .. nN-1, one at a
+# time.  Appends the latencies to OUT.txt and the send times to
+# OUT.starts; the log is OUT.log, the trace OUT.strace.  Sets LVP_OK,
+# LVP_REF, LVP_LOST (counts as lat_lv_wake returns them) and LVP_READY
+# (seconds from the start to "ready").  Returns 1 when wakeupd did not
+# get ready.  $LVP_HOOK, when set, is run once it is ready.
+#
+LVP_OK=0 LVP_REF=0 LVP_LOST=0 LVP_READY=nan LVP_STARTS=/dev/null LVP_HOOK=
+
+lv_pass() {
+	_lb=$1 _lo=$2 _ln=$3 _lw=$4 _ltr=$5 _lwait=$6
+	shift 6
+	_la=
+	for _u; do
+		_la="$_la -c $_u"
+	done
+	# The tree's wakeupd execs its capture program; the old one forks.
+	[ "$_lb" = "$WAKEUPD" ] && _la="-C $WAKEUPD_CAPTURE$_la"
+	set --
+	[ "$_ltr" = trace ] && set -- strace -f --seccomp-bpf \
+	    -e trace=write,writev,sendmsg -xx -s 128 -ttt -o "$_lo.strace"
+	LVP_OK=0 LVP_REF=0 LVP_LOST=0 LVP_READY=nan
+	_lt0=$(date +%s%N)
+	# shellcheck disable=SC2086
+	if ! wd_run "$_lo.log" "$_lwait" "$@" "$_lb" -d -v -w 0 -u nobody \
+	    $_la wb0; then
+		wd_halt
+		return 1
+	fi
+	LVP_READY=$(awk -v a="$_lt0" -v b="$(date +%s%N)" \
+	    'BEGIN { printf "%.1f\n", (b - a) / 1e9 }')
+	# "ready" may come while $LV_URI is still being listed (after
+	# READY_MS, since commit 6f947d9): the wakes wait for the listing.
+	wd_wait "$LV_URI: (connected|[0-9]+ domains)" 1 120
+	[ -n "$LVP_HOOK" ] && $LVP_HOOK
+	insa "$PACE" -c 1 wa0 "$TMPD/unknown1.hex" >/dev/null
+	wd_wait 'no domain has' 1 5
+	LVP_STARTS=$_lo.starts
+	_lj=0 _lrun=0
+	while [ $_lj -lt "$_lw" ]; do
+		_li=$(pick $_lj "$_ln" "$_lw")
+		lat_lv_wake $_li
+		case $? in
+		0)	LVP_OK=$((LVP_OK + 1)) _lrun=0 ;;
+		1)	LVP_REF=$((LVP_REF + 1)) _lrun=0 ;;
+		*)	LVP_LOST=$((LVP_LOST + 1)) _lrun=$((_lrun + 1)) ;;
+		esac
+		# Three in a row never reached libvirt: give up.
+		[ $_lrun -ge 3 ] && break
+		# Traced: the calls the events bring come before the next.
+		[ "$_ltr" = trace ] && sleep 0.5
+		_lj=$((_lj + 1))
+	done
+	LVP_STARTS=/dev/null
+	lat_values >>"$_lo.txt"
+	wd_halt
+	return 0
+}
+
+# The old code, for the "before" rows: commit $BEFORE's wakeupd, built
+# from git archive in $TMPD (no worktree, nothing in the repository
+# changes).  Sets OLD_WAKEUPD, or leaves it empty when it cannot be had.
+OLD_WAKEUPD=
+OLD_TRIED=
+
+build_before() {
+	[ -n "$OLD_TRIED" ] && return 0
+	OLD_TRIED=1
+	[ -n "$BEFORE" ] || return 0
+	_od=$TMPD/before
+	mkdir -p "$_od"
+	if ! git -C "$TOP" archive "$BEFORE" 2>"$RAW/before-build.log" |
+	    tar -x -C "$_od" 2>>"$RAW/before-build.log" ||
+	    ! make -C "$_od" wakeupd/wakeupd >>"$RAW/before-build.log" 2>&1 ||
+	    [ ! -x "$_od/wakeupd/wakeupd" ]; then
+		say "the old code ($BEFORE) did not build: $RAW/before-build.log"
+		return 0
+	fi
+	OLD_WAKEUPD=$_od/wakeupd/wakeupd
+}
+
+# lv_calls_row ID WHAT OUT [JUDGE]: the libvirt RPC calls of each traced
+# wake in OUT (see rpc_per_wake), median and largest; judged against
+# T_CALLS when JUDGE is given.
+lv_calls_row() {
+	rpc_per_wake "$3.strace" "$3.starts" >"$3.calls"
+	_cw=$(awk '$1 != "nan" { print $1 }' "$3.calls" | median)
+	_ca=$(awk '$1 != "nan" { print $2 }' "$3.calls" | median)
+	_cx=$(awk '$1 != "nan" { print $1 }' "$3.calls" | sort -g | tail -1)
+	_cn=$(awk '$1 != "nan"' "$3.calls" | wc -l | tr -d ' ')
+	_ct=$(wc -l <"$3.calls" | tr -d ' ')
+	_cp=$(awk '$1 != "nan" { for (i = 3; i <= NF; i++) c[$i]++ }
+	    END { for (k in c) printf "%s%s", (n++ ? " " : ""), k }' \
+	    "$3.calls")
+	if [ -n "$4" ]; then
+		_v=$(verdict "$_cw" le $T_CALLS)
+		[ "$_cn" -eq "$_ct" ] && [ "$_ct" -gt 0 ] || _v=FAIL
+		[ "$_v" = FAIL ] && FAILED=1
+		_tg="<= $T_CALLS"
+	else
+		_v= _tg=
+	fi
+	row "$1" "$2, median of $_cn/$_ct" \
+	    "$(fmt '%g' "$_cw") / $(fmt '%g' "$_ca") (<= $(fmt '%g' "$_cx"))" \
+	    "$_tg" "$_v"
+	row "" "    calls seen: $_cp" "" "" ""
+}
+
 sec_libvirtd() {
-	hdr "3  wakeupd decision latency: qemu:///system (real libvirtd)," \
-	    "$LV_WAKES wakes per size"
+	hdr "3  wakeupd decision latency and libvirt calls per wake:" \
+	    "qemu:///system (real libvirtd), $LV_WAKES wakes per size," \
+	    "$CALL_WAKES traced; before: $BEFORE"
 	if [ -z "$LV_OK" ]; then
 		broken 3q "qemu:///system" "no libvirtd"
 		return
 	fi
+	build_before
 	_have=0 _s=16 _meds=
 	for _n in $LV_SIZES; do
 		say "qemu:///system, $_n domains of ours"
@@ -789,50 +927,178 @@ sec_libvirtd() {
 		awk -v n="$_n" 'BEGIN { for (i = 0; i < n; i++) print i }' |
 		    while read -r _i; do lvb_mac "$_i"; done >"$TMPD/lv.macs"
 		mkframes udp4 $(cat "$TMPD/lv.macs") >"$TMPD/lv.hex" || return
-		: >"$RAW/lat-lv-$_n.txt"
-		if ! wd_run "$RAW/lat-lv-$_n.log" 120 "$WAKEUPD" -d -v -w 0 \
-		    -C "$WAKEUPD_CAPTURE" -u nobody -c "$LV_URI" wb0; then
-			broken 3q "qemu:///system, $_n domains" \
+		_s=$((_s + 1))
+		_id=3$(echo $_s | awk '{ printf "%c", 97 + $1 - 1 }')
+		_o=$RAW/lat-lv-$_n
+		: >"$_o.txt"
+		if ! lv_pass "$WAKEUPD" "$_o" "$_n" "$LV_WAKES" "" 120 \
+		    "$LV_URI"; then
+			broken "$_id" "qemu:///system, $_n domains" \
 			    "wakeupd did not start"
-			wd_halt
 			continue
 		fi
-		insa "$PACE" -c 1 wa0 "$TMPD/unknown1.hex" >/dev/null
-		wd_wait 'no domain has' 1 5
-		_j=0 _nok=0 _nref=0 _nlost=0 _run=0
-		while [ $_j -lt "$LV_WAKES" ]; do
-			_i=$(pick $_j "$_n" "$LV_WAKES")
-			lat_lv_wake $_i
-			case $? in
-			0)	_nok=$((_nok + 1)) _run=0 ;;
-			1)	_nref=$((_nref + 1)) _run=0 ;;
-			*)	_nlost=$((_nlost + 1)) _run=$((_run + 1)) ;;
-			esac
-			# Three in a row never reached libvirt: give up.
-			[ $_run -ge 3 ] && break
-			_j=$((_j + 1))
-		done
-		lat_values >"$RAW/lat-lv-$_n.txt"
-		wd_halt
-		_s=$((_s + 1))
-		_med=$(median <"$RAW/lat-lv-$_n.txt")
-		_cnt=$(wc -l <"$RAW/lat-lv-$_n.txt" | tr -d ' ')
+		_med=$(median <"$_o.txt")
+		_cnt=$(wc -l <"$_o.txt" | tr -d ' ')
 		_meds="$_meds $_med"
 		_v=$(verdict "$_med" le $T_LAT_US)
-		[ "$_cnt" -eq "$LV_WAKES" ] && [ $_nlost -eq 0 ] || _v=FAIL
+		[ "$_cnt" -eq "$LV_WAKES" ] && [ $LVP_LOST -eq 0 ] || _v=FAIL
 		[ "$_v" = FAIL ] && FAILED=1
-		_what="$(commas "$_n") ours, $_all in all: median of $_cnt"
-		row "3$(echo $_s | awk '{ printf "%c", 97 + $1 - 1 }')" \
-		    "qemu:///system, $_what" \
+		row "$_id" \
+		    "qemu:///system, $(commas "$_n") ours, $_all in all:" \
+		    "" "" ""
+		row "" "  latency, median of $_cnt" \
 		    "$(fmt '%.0f us' "$_med")" "<= $T_LAT_US us" "$_v"
-		if [ $_nref -gt 0 ] || [ $_nlost -gt 0 ]; then
-			_why=$(grep -m1 'start: failed' "$RAW/lat-lv-$_n.log" |
+		if [ $LVP_REF -gt 0 ] || [ $LVP_LOST -gt 0 ]; then
+			_why=$(grep -m1 'start: failed' "$_o.log" |
 			    sed 's/.*failed: //' | cut -c1-40)
 			row "" "  starts refused by libvirt / lost: $_why" \
-			    "$_nref / $_nlost" "" ""
+			    "$LVP_REF / $LVP_LOST" "" ""
+		fi
+		# The calls, wake path / all (largest wake path), traced.
+		if command -v strace >/dev/null 2>&1; then
+			: >"$_o-trace.txt"
+			if lv_pass "$WAKEUPD" "$_o-trace" "$_n" \
+			    "$CALL_WAKES" trace 120 "$LV_URI"; then
+				lv_calls_row "" "  calls per wake" "$_o-trace" \
+				    judge
+			else
+				broken "" "  calls per wake" \
+				    "traced wakeupd did not start"
+			fi
+		fi
+		[ -n "$OLD_WAKEUPD" ] || continue
+		: >"$_o-before.txt"
+		if ! lv_pass "$OLD_WAKEUPD" "$_o-before" "$_n" "$LV_WAKES" "" \
+		    120 "$LV_URI"; then
+			row "" "  before: latency" "did not start" "" ""
+			continue
+		fi
+		_cnt=$(wc -l <"$_o-before.txt" | tr -d ' ')
+		row "" "  before: latency, median of $_cnt" \
+		    "$(fmt '%.0f us' "$(median <"$_o-before.txt")")" "" ""
+		command -v strace >/dev/null 2>&1 || continue
+		: >"$_o-before-trace.txt"
+		if lv_pass "$OLD_WAKEUPD" "$_o-before-trace" "$_n" \
+		    "$CALL_WAKES" trace 120 "$LV_URI"; then
+			lv_calls_row "" "  before: calls per wake" \
+			    "$_o-before-trace"
+		else
+			row "" "  before: calls per wake" "did not start" "" ""
 		fi
 	done
 	lat_flat 3z "qemu:///system" "$_meds" info
+	lvb_undefine_all
+}
+
+#
+# 6. A hung remote URI: nc in $NSA accepts TCP on $HUNG_ADDR:$HUNG_PORT
+# and never answers, so a qemu+tcp connection to it opens and then waits
+# forever for libvirtd's first reply.  Local wakes (qemu:///system, one
+# domain) with and without it as a second URI, in turns: alone, with,
+# with, alone.  The old code, given the same two URIs, for comparison.
+#
+hung_held() {
+	_h=$(insa ss -Htn state established "( sport = :$HUNG_PORT )" \
+	    2>/dev/null | grep -c .)
+	HUNG_HELD=$((HUNG_HELD + _h))
+}
+
+sec_hung() {
+	_hu=qemu+tcp://$HUNG_ADDR:$HUNG_PORT/system
+	hdr "6  a hung remote URI next to qemu:///system ($_hu, nc," \
+	    "never answers): local wakes, $HUNG_WAKES each side"
+	if [ -z "$LV_OK" ]; then
+		broken 6a "hung URI" "no libvirtd"
+		return
+	fi
+	if ! command -v nc >/dev/null 2>&1; then
+		broken 6a "hung URI" "no nc (netcat-openbsd)"
+		return
+	fi
+	lv_ensure
+	lvb_define 0 1 || { broken 6a "hung URI" "define"; return; }
+	mkframes udp4 "$(lvb_mac 0)" >"$TMPD/lv.hex" || return
+	# -d: nothing read from stdin, so nothing is ever sent.
+	ip netns exec "$NSA" nc -dlk "$HUNG_ADDR" "$HUNG_PORT" \
+	    >/dev/null 2>&1 </dev/null &
+	_nc=$!
+	if ! poll 50 sh -c "ip netns exec $NSA ss -Hltn \
+	    '( sport = :$HUNG_PORT )' | grep -q ."; then
+		kill "$_nc" 2>/dev/null
+		broken 6a "hung URI" "nc is not listening"
+		return
+	fi
+	_o=$RAW/hung
+	: >"$_o-alone.txt"
+	: >"$_o-with.txt"
+	_half=$(((HUNG_WAKES + 1) / 2))
+	HUNG_HELD=0 _still=0 _conn=0 _ready= _lost=0 _bad=
+	for _side in alone with with alone; do
+		if [ $_side = alone ]; then
+			set -- "$LV_URI"
+			LVP_HOOK=
+		else
+			set -- "$_hu" "$LV_URI"
+			LVP_HOOK=hung_held
+		fi
+		if ! lv_pass "$WAKEUPD" "$_o-$_side" 1 "$_half" "" 60 "$@"
+		then
+			_bad="wakeupd did not get ready ($_side)"
+			break
+		fi
+		_lost=$((_lost + LVP_LOST + LVP_REF))
+		cat "$_o-$_side.log" >>"$_o-$_side.logs"
+		[ $_side = alone ] && continue
+		_ready="$_ready $LVP_READY"
+		grep -q "ready: .*still connecting to $_hu" "$_o-$_side.log" &&
+		    _still=$((_still + 1))
+		_conn=$((_conn + $(grep -c "$_hu: connected" \
+		    "$_o-$_side.log")))
+	done
+	LVP_HOOK=
+	if [ -n "$_bad" ]; then
+		kill "$_nc" 2>/dev/null
+		wait "$_nc" 2>/dev/null
+		broken 6a "hung URI" "$_bad"
+		lvb_undefine_all
+		return
+	fi
+	_ma=$(median <"$_o-alone.txt")
+	_mw=$(median <"$_o-with.txt")
+	_na=$(wc -l <"$_o-alone.txt" | tr -d ' ')
+	_nw=$(wc -l <"$_o-with.txt" | tr -d ' ')
+	row 6a "qemu:///system alone: latency, median of $_na" \
+	    "$(fmt '%.0f us' "$_ma")" "" ""
+	_v=$(verdict "$_mw" le $T_LAT_US)
+	[ "$_nw" -eq $((_half * 2)) ] && [ $_lost -eq 0 ] &&
+	    [ $_conn -eq 0 ] || _v=FAIL
+	[ "$_v" = FAIL ] && FAILED=1
+	row 6b "the hung URI first, then qemu:///system: median of $_nw" \
+	    "$(fmt '%.0f us' "$_mw")" "<= $T_LAT_US us" "$_v"
+	row 6c "  with / alone: ratio of the medians" \
+	    "$(fmt '%.2f' "$(echo "$_mw $_ma" | awk '$2 > 0 {
+	    print $1 / $2 }')")" "" ""
+	row 6d "  ready after (s); \"still connecting\"; held by nc" \
+	    "$(echo $_ready | tr ' ' /); $_still of 2; $HUNG_HELD" "" ""
+	row 6e "  starts failed or lost / hung URI connected" \
+	    "$_lost / $_conn" "0 / 0" "$( [ $_lost -eq 0 ] &&
+	    [ $_conn -eq 0 ] && echo ok || echo FAIL)"
+	build_before
+	if [ -n "$OLD_WAKEUPD" ]; then
+		: >"$_o-before.txt"
+		if lv_pass "$OLD_WAKEUPD" "$_o-before" 1 "$_half" "" 20 \
+		    "$_hu" "$LV_URI"; then
+			row 6f "before ($BEFORE), the same two URIs: median" \
+			    "$(fmt '%.0f us' "$(median <"$_o-before.txt")")" \
+			    "" ""
+			row "" "  ready after" "$LVP_READY s" "" ""
+		else
+			row 6f "before ($BEFORE), the same two URIs: ready" \
+			    "not in 20 s" "" ""
+		fi
+	fi
+	kill "$_nc" 2>/dev/null
+	wait "$_nc" 2>/dev/null
 	lvb_undefine_all
 }
 
@@ -1031,40 +1297,129 @@ sec_load() {
 # (212), DOMAIN_CREATE (9), DOMAIN_RESUME (28), DOMAIN_PM_WAKEUP (267),
 # numbers fixed by libvirt's remote_protocol.x.  Other calls come from
 # the lifecycle events of other users' domains on a shared libvirtd.
+RPC_AWK='
+function rpc_proc(line,    s, i, j, p) {
+	if (line !~ /(write|writev|sendmsg)\(/)
+		return -1
+	i = index(line, "\"")
+	if (i == 0)
+		return -1
+	s = substr(line, i + 1)
+	s = substr(s, 1, index(s, "\"") - 1)
+	gsub(/\\x/, "", s)
+	if (substr(s, 9, 8) != "20008086" || substr(s, 33, 8) != "00000000")
+		return -1
+	p = 0
+	for (j = 25; j <= 32; j++)
+		p = p * 16 + index("0123456789abcdef", substr(s, j, 1)) - 1
+	return p
+}
+function rpc_wakepath(p) {
+	return p == 9 || p == 24 || p == 28 || p == 212 || p == 267
+}
+function rpc_action(p) {
+	return p == 9 || p == 28 || p == 267
+}
+# The name in a remote_nonnull_domain, the first argument of the calls
+# on a domain; "" for the others (lookup_by_uuid takes a UUID).
+function rpc_domain(line, p,    s, i, n, r) {
+	if (p != 9 && p != 14 && p != 28 && p != 150 && p != 151 &&
+	    p != 212 && p != 267)
+		return ""
+	i = index(line, "\"")
+	s = substr(line, i + 1)
+	s = substr(s, 1, index(s, "\"") - 1)
+	gsub(/\\x/, "", s)
+	n = 0
+	for (i = 57; i <= 64; i++)
+		n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	r = ""
+	for (i = 0; i < n && 66 + 2 * i <= length(s); i++)
+		r = r sprintf("%c", rpc_hex(substr(s, 65 + 2 * i, 2)))
+	return r
+}
+function rpc_hex(h,    i, v) {
+	v = 0
+	for (i = 1; i <= length(h); i++)
+		v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+	return v
+}
+function rpc_name(p) {
+	if (p == 9) return "create"
+	if (p == 14) return "get_xml_desc"
+	if (p == 24) return "lookup_by_uuid"
+	if (p == 28) return "resume"
+	if (p == 150) return "is_active"
+	if (p == 151) return "is_persistent"
+	if (p == 212) return "get_state"
+	if (p == 267) return "pm_wakeup"
+	return "proc_" p
+}
+'
+
 rpc_calls() {
-	awk -v a="$2" -v b="$3" '
-	    BEGIN {
-		name[9] = "create"; name[24] = "lookup_by_uuid"
-		name[28] = "resume"; name[212] = "get_state"
-		name[267] = "pm_wakeup"; name[14] = "get_xml_desc"
-		name[150] = "is_active"; name[151] = "is_persistent"
-	    }
+	awk -v a="$2" -v b="$3" "$RPC_AWK"'
 	    $2 + 0 < a + 0 || $2 + 0 >= b + 0 { next }
-	    !/(write|writev|sendmsg)\(/ { next }
 	    {
-		s = $0
-		i = index(s, "\"")
-		if (i == 0) next
-		s = substr(s, i + 1)
-		s = substr(s, 1, index(s, "\"") - 1)
-		gsub(/\\x/, "", s)
-		if (substr(s, 9, 8) != "20008086" ||
-		    substr(s, 33, 8) != "00000000")
+		p = rpc_proc($0)
+		if (p < 0)
 			next
 		n++
-		p = 0
-		for (j = 25; j <= 32; j++)
-			p = p * 16 + index("0123456789abcdef",
-			    substr(s, j, 1)) - 1
-		if (p == 9 || p == 24 || p == 28 || p == 212 || p == 267)
+		if (rpc_wakepath(p))
 			w++
-		c[p in name ? name[p] : "proc " p]++
+		c[rpc_name(p)]++
 	    }
 	    END {
 		printf "%d %d", n, w
 		for (k in c)
 			printf " %s=%d", k, c[k]
 		printf "\n"
+	    }' "$1"
+}
+
+# rpc_per_wake STRACE STARTS: for each line "TIME NAME" in STARTS (when
+# the packet to wake domain NAME was sent), the REMOTE CALL messages
+# written from then up to and including the first action call on NAME
+# (create, resume, pm_wakeup), not after it: "wakepath all proc..." in
+# the order written, or "nan nan" when no action call came before the
+# next wake.  What the action brings afterwards (the lifecycle events
+# and the reads of the domain they cause) is not part of the wake, and
+# neither is a call that names another domain (the reads that other
+# users' domain events cause on a shared libvirtd).
+rpc_per_wake() {
+	awk -v list="$2" "$RPC_AWK"'
+	    BEGIN {
+		while ((getline l < list) > 0) {
+			split(l, f, " ")
+			st[++k] = f[1] + 0
+			dn[k] = f[2]
+		}
+	    }
+	    {
+		t = $2 + 0
+		for (i = k; i >= 1 && st[i] > t; i--)
+			;
+		if (i < 1 || done[i])
+			next
+		p = rpc_proc($0)
+		if (p < 0)
+			next
+		d = rpc_domain($0, p)
+		if (d != "" && d != dn[i])
+			next
+		a[i]++
+		if (rpc_wakepath(p))
+			w[i]++
+		seq[i] = seq[i] " " rpc_name(p)
+		if (rpc_action(p))
+			done[i] = 1
+	    }
+	    END {
+		for (i = 1; i <= k; i++)
+			if (done[i])
+				printf "%d %d%s\n", w[i], a[i], seq[i]
+			else
+				print "nan nan"
 	    }' "$1"
 }
 
@@ -1164,7 +1519,7 @@ want single && sec_single
 want bulk && sec_bulk
 want latency && sec_latency
 LV_OK=
-if want load || want libvirtd; then
+if want load || want libvirtd || want hung; then
 	if lv_start; then
 		LV_OK=1
 	else
@@ -1173,6 +1528,7 @@ if want load || want libvirtd; then
 fi
 want load && sec_load
 want libvirtd && [ -n "$LV_SIZES" ] && sec_libvirtd
+want hung && sec_hung
 
 _el=$(($(date +%s) - T_START))
 printf '\ntotal %d min %d s; raw data in %s\n' $((_el / 60)) $((_el % 60)) \
