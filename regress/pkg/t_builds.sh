@@ -16,7 +16,7 @@
 . "$TOP/regress/chroot.sh"
 
 SUITES="bullseye trixie"
-PKGS="bmake clang gcc libnet1-dev libpcap-dev libvirt-dev libxml2-dev make
+PKGS="bmake byacc clang gcc libnet1-dev libpcap-dev libvirt-dev libxml2-dev make
     pkg-config"
 BUILDS="gcc clang bmake"
 W='WARNFLAGS="-Wall -Wextra -Werror"'
