@@ -144,7 +144,7 @@ expect_fail "conf: no URI anywhere" \
 "$WAKEUPD" -F "$C" -r /dev/null >"$TMPD/out" 2>"$TMPD/err"
 rc=$?
 check "conf: -F with -r is a usage error" test $rc -eq 1 -a ! -s "$TMPD/out" \
-    -a "$(head -n 1 "$TMPD/err")" = "usage: wakeupd [-dnopv] [-c uri] [-F file] [-f filter] [-s password]"
+    -a "$(head -n 1 "$TMPD/err")" = "usage: wakeupd [-dnopv] [-C program] [-c uri] [-F file] [-f filter]"
 
 # Every statement, macros and include, printed back: passwords masked,
 # MACs and addresses in their canonical form.  The hosts stop -n, with
@@ -312,7 +312,8 @@ test:///default:
 	test (running): aa:bb:cc:dd:ee:ff: woken by any magic packet
 configuration OK
 EOF
-timeout 30 "$WAKEUPD" -n -u nobody -F "$C" >"$TMPD/out" 2>"$TMPD/err"
+timeout 30 "$WAKEUPD" -n -C "$WAKEUPD_CAPTURE" -u nobody -F "$C" \
+    >"$TMPD/out" 2>"$TMPD/err"
 rc=$?
 if [ $rc -ne 0 ] || [ -s "$TMPD/err" ]; then
 	fail "conf: -n with a file, in full" "exit $rc: $(cat "$TMPD/err")"
@@ -320,7 +321,8 @@ else
 	check "conf: -n with a file, in full" diff -u "$TMPD/want" "$TMPD/out"
 fi
 if [ ! -e /etc/wakeupd.conf ]; then
-	timeout 30 "$WAKEUPD" -n -u nobody -c test:///default lo \
+	timeout 30 "$WAKEUPD" -n -C "$WAKEUPD_CAPTURE" -u nobody \
+	    -c test:///default lo \
 	    >"$TMPD/out" 2>"$TMPD/err"
 	rc=$?
 	sed 1,4d "$TMPD/want" >"$TMPD/want2"
@@ -351,7 +353,8 @@ conf "$C" 'listen on wb0\nlibvirt "test:///default"\ndebounce 0\n'
 ok=1
 for extra in "" wb0; do
 	: >"$LOG"
-	ip netns exec "$NSB" "$WAKEUPD" -d -v -u nobody -F "$C" $extra \
+	ip netns exec "$NSB" "$WAKEUPD" -d -v -C "$WAKEUPD_CAPTURE" -u nobody \
+	    -F "$C" $extra \
 	    2>"$LOG" &
 	WPID=$!
 	if ! lv_poll 150 grep -q 'ready' "$LOG"; then

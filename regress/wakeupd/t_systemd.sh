@@ -103,7 +103,7 @@ cat >"$TMPD/one.xml" <<EOF
 <os><type>hvm</type></os><devices><interface type="user">
 <mac address="52:54:00:79:00:01"/></interface></devices></domain></node>
 EOF
-ARGS="-d -u nobody -c $LV_URI -c test://$TMPD/one.xml wb0"
+ARGS="-d -C $WAKEUPD_CAPTURE -u nobody -c $LV_URI -c test://$TMPD/one.xml wb0"
 
 # run_wake PREFIX...: wakeupd ARGS under PREFIX in $NSB until ready, a
 # wake for the test domain arrives; then stopped.  Sets WPID while it
@@ -158,9 +158,11 @@ else
 	[ -n "$fams" ] && [ -z "$missing" ] && pass "$n" ||
 	    fail "$n" "used: $fams; not allowed:$missing"
 
+	# /dev/null, for the capture program's descriptors 0 to 2, is no file.
 	n="systemd: no file written"
 	w=$(grep -E '^[0-9]+ +(open|openat|creat|mkdir|mkdirat|unlink|unlinkat|rename|renameat|renameat2|truncate|chmod|chown|symlink|link)\(' \
-	    "$TMPD/st.out" | grep -v 'O_RDONLY' | head -3)
+	    "$TMPD/st.out" | grep -v 'O_RDONLY' |
+	    grep -v '"/dev/null", O_RDWR' | head -3)
 	[ -z "$w" ] && pass "$n" || fail "$n" "$(echo "$w" | tr '\n' ' ')"
 fi
 
