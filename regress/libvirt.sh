@@ -228,20 +228,25 @@ lv_stop() {
 	fi
 }
 
-# Domains left by a test run that was killed before its cleanup: the
-# prefix names a pid that no longer runs.
+# A name of ours whose run was killed before its cleanup: the prefix
+# wut-PID- names a pid that no longer runs.
+lv_orphan() {
+	case $1 in
+	wut-[0-9]*-*) ;;
+	*) return 1 ;;
+	esac
+	_lv_p=${1#wut-}
+	_lv_p=${_lv_p%%-*}
+	case $_lv_p in
+	*[!0-9]*|"") return 1 ;;
+	esac
+	! lv_alive "$_lv_p"
+}
+
+# Domains left by killed runs.
 lv_sweep() {
 	lv_virsh list --all --name 2>/dev/null | while read -r _lv_d; do
-		case $_lv_d in
-		wut-[0-9]*-*) ;;
-		*) continue ;;
-		esac
-		_lv_p=${_lv_d#wut-}
-		_lv_p=${_lv_p%%-*}
-		case $_lv_p in
-		*[!0-9]*|"") continue ;;
-		esac
-		lv_alive "$_lv_p" && continue
+		lv_orphan "$_lv_d" || continue
 		lv_virsh destroy "$_lv_d" >/dev/null 2>&1
 		lv_virsh undefine --managed-save "$_lv_d" >/dev/null 2>&1
 	done
@@ -250,17 +255,8 @@ lv_sweep() {
 # Transient networks of killed runs, as lv_sweep does for domains.
 lv_sweep_nets() {
 	lv_virsh net-list --all --name 2>/dev/null | while read -r _lv_d; do
-		case $_lv_d in
-		wut-[0-9]*-*) ;;
-		*) continue ;;
-		esac
-		_lv_p=${_lv_d#wut-}
-		_lv_p=${_lv_p%%-*}
-		case $_lv_p in
-		*[!0-9]*|"") continue ;;
-		esac
-		lv_alive "$_lv_p" && continue
-		lv_virsh net-destroy "$_lv_d" >/dev/null 2>&1
+		lv_orphan "$_lv_d" &&
+		    lv_virsh net-destroy "$_lv_d" >/dev/null 2>&1
 	done
 }
 

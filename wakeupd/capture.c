@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,25 @@ capture_open(const char *ifname, const char *senders, int promisc,
 	free(expr);
 	pcap_close(p);
 	return (NULL);
+}
+
+/*
+ * The capture process's user: it must exist, and not be root, which
+ * would undo the separation.  Both programs check, each for itself.
+ */
+struct passwd *
+capture_user(const char *user)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(user)) == NULL)
+		errx(1, "user %s does not exist; create it, see wakeupd(8)",
+		    user);
+	if (pw->pw_uid == 0)
+		errx(1, "user %s has uid 0; the capture process needs an "
+		    "unprivileged user", user);
+	endpwent();
+	return (pw);
 }
 
 /*

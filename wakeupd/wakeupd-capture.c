@@ -123,13 +123,7 @@ main(int argc, char *argv[])
 		    "program", CAPTURE_FD);
 	if (geteuid() != 0)
 		errx(1, "need root privileges");
-	if ((pw = getpwnam(user)) == NULL)
-		errx(1, "user %s does not exist; create it, see wakeupd(8)",
-		    user);
-	if (pw->pw_uid == 0)
-		errx(1, "user %s has uid 0; the capture process needs an "
-		    "unprivileged user", user);
-	endpwent();
+	pw = capture_user(user);
 
 	names[0] = '\0';
 	for (i = 0; i < argc; i++) {

@@ -127,7 +127,6 @@ main(int argc, char *argv[])
 {
 	static struct iface	 ifs[WAKEUPD_MAXIFS];
 	struct wakeup_conf	 cf;
-	struct passwd		*pw;
 	const char		*user = WAKEUPD_USER, *errstr, *replay = NULL;
 	const char		*capture = WAKEUPD_CAPTURE;
 	const char		*file = NULL, *ifn[WAKEUPD_MAXIFS];
@@ -224,14 +223,7 @@ main(int argc, char *argv[])
 	log_setverbose(verbose);
 	if (geteuid() != 0)
 		errx(1, "need root privileges");
-	if ((pw = getpwnam(user)) == NULL)
-		errx(1, "user %s does not exist; create it, see wakeupd(8)",
-		    user);
-	/* As root, the capture process would undo the separation. */
-	if (pw->pw_uid == 0)
-		errx(1, "user %s has uid 0; the capture process needs an "
-		    "unprivileged user", user);
-	endpwent();
+	(void)capture_user(user);
 	chroot_check(WAKEUPD_CHROOT);
 	capture_path_check(capture);
 

@@ -130,6 +130,7 @@ struct iface {
 /* capture.c: the unprivileged side. */
 void	*capture_open(const char *, const char *, int, char *, size_t);
 int	 capture_replay(const char *, const char *);
+struct passwd *capture_user(const char *);
 __dead void capture_main(int, struct iface *, int, const char *);
 
 /* sandbox.c: pledge or seccomp for the capture process. */
