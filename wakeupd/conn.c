@@ -98,6 +98,16 @@ struct result {
 	char			 err[256];
 };
 
+/*
+ * What the close callback knows: which connection, which opening.  Set
+ * before the callback is registered; libvirt calls it no more once it
+ * is unregistered, so one per connection serves every opening.
+ */
+struct closeref {
+	struct virt_conn	*c;
+	uint64_t		 gen;
+};
+
 struct virt_conn {
 	TAILQ_ENTRY(virt_conn)	 entry;
 	const char		*uri;		/* NULL: libvirt's default */
@@ -123,13 +133,7 @@ struct virt_conn {
 	virConnectPtr		 vc;
 	uint64_t		 wgen;
 	int			 cb[NEVENTS];
-	struct closeref		*cref;
-};
-
-/* What the close callback knows: which connection, which opening. */
-struct closeref {
-	struct virt_conn	*c;
-	uint64_t		 gen;
+	struct closeref		 cref;
 };
 
 struct act {
@@ -932,17 +936,12 @@ w_open(struct virt_conn *c, uint64_t seq)
 	/* Only remote transports have keepalive; local ones say so. */
 	if (virConnectSetKeepAlive(c->vc, KEEPALIVE_IVL, KEEPALIVE_CNT) == -1)
 		log_debug("%s: keepalive: %s", conn_uri(c), last_error());
-	if ((c->cref = calloc(1, sizeof(*c->cref))) == NULL)
-		fatal("calloc");
-	c->cref->c = c;
-	c->cref->gen = c->wgen;
-	if (virConnectRegisterCloseCallback(c->vc, closed_cb, c->cref,
-	    free) == -1) {
+	c->cref.c = c;
+	c->cref.gen = c->wgen;
+	if (virConnectRegisterCloseCallback(c->vc, closed_cb, &c->cref,
+	    NULL) == -1)
 		log_debug("%s: close callback: %s", conn_uri(c),
 		    last_error());
-		free(c->cref);
-	}
-	c->cref = NULL;		/* libvirt's now */
 	for (i = 0; i < NEVENTS; i++) {
 		c->cb[i] = virConnectDomainEventRegisterAny(c->vc, NULL,
 		    events[i].id, events[i].cb, c, NULL);
