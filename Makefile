@@ -62,7 +62,7 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
 		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o \
-		wakeupd/msg.o wakeupd/parse.o wakeupd/conf.o
+		wakeupd/msg.o wakeupd/parse.o wakeupd/conf.o wakeupd/worker.o
 # The capture process: libpcap and the packet format (dissection and
 # validation) only; no libvirt, libxml2 or libnet.
 CAPTURE_OBJS=	wakeupd/wakeupd-capture.o wakeupd/capture.o wakeupd/sandbox.o \
@@ -89,6 +89,7 @@ regress: $(PROGS) $(TEST_PROGS)
 
 $(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(COMMON_HDRS)
 $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(WAKEUPD_HDRS)
+wakeupd/conn.o wakeupd/worker.o: wakeupd/conn.h
 # Named, so that GNU make keeps the generated parser.
 wakeupd/parse.o: wakeupd/parse.c
 
