@@ -338,16 +338,8 @@ fi
 # command line counts once.  A magic packet for an unknown address, sent
 # in the namespaces, shows that wb0 is read.
 . "$TOP/regress/libvirt.sh"
+. "$TOP/regress/wakeupd/wdlib.sh"
 ns_setup || { fail "conf: setup" "namespaces"; exit 1; }
-LOG=$TMPD/wakeupd.log
-WPID=
-wd_stop() {
-	[ -n "$WPID" ] || return 0
-	kill "$WPID" 2>/dev/null
-	lv_poll 100 lv_gone "$WPID" || kill -9 "$WPID" 2>/dev/null
-	wait "$WPID" 2>/dev/null
-	WPID=
-}
 at_cleanup wd_stop
 conf "$C" 'listen on wb0\nlibvirt "test:///default"\ndebounce 0\n'
 ok=1
