@@ -47,7 +47,7 @@ VIRT_LIBS!=	$(PKG_CONFIG) --libs libvirt libxml-2.0 2>/dev/null || \
 THREAD_LIBS?=	-pthread
 
 # _DEFAULT_SOURCE and _GNU_SOURCE matter to glibc only.
-ALL_CPPFLAGS=	-Icommon -Iwakeupd -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+ALL_CPPFLAGS=	-Icommon -Iwakeupd -Iregress -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		-DWAKEUPD_USER=\"$(WAKEUPD_USER)\" \
 		-DWAKEUPD_CHROOT=\"$(WAKEUPD_CHROOT)\" \
 		-DWAKEUPD_CAPTURE=\"$(WAKEUPD_CAPTURE)\" $(CPPFLAGS)
@@ -103,16 +103,20 @@ wakeupd/wakeupd: $(WAKEUPD_OBJS) $(COMMON_OBJS)
 wakeupd/wakeupd-capture: $(CAPTURE_OBJS) $(CAPTURE_COMMON)
 	$(CC) $(LDFLAGS) -o $@ $(CAPTURE_OBJS) $(CAPTURE_COMMON) $(PCAP_LIBS)
 
-regress/common/test_wol: regress/common/test_wol.o $(COMMON_OBJS)
-	$(CC) $(LDFLAGS) -o $@ regress/common/test_wol.o $(COMMON_OBJS)
-regress/common/test_wol.o: $(COMMON_HDRS)
+# The unit tests share their report (regress/unit.c).
+regress/common/test_wol: regress/common/test_wol.o regress/unit.o \
+    $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ regress/common/test_wol.o regress/unit.o \
+	    $(COMMON_OBJS)
+regress/common/test_wol.o: $(COMMON_HDRS) regress/unit.h
 
 # The wake decision's table, compiled from the daemon's own decide.c.
-regress/wakeupd/test_decide: regress/wakeupd/test_decide.o \
+regress/wakeupd/test_decide: regress/wakeupd/test_decide.o regress/unit.o \
     wakeupd/decide.o common/compat.o
-	$(CC) $(LDFLAGS) -o $@ regress/wakeupd/test_decide.o \
+	$(CC) $(LDFLAGS) -o $@ regress/wakeupd/test_decide.o regress/unit.o \
 	    wakeupd/decide.o common/compat.o
-regress/wakeupd/test_decide.o: $(COMMON_HDRS) wakeupd/decide.h
+regress/wakeupd/test_decide.o: $(COMMON_HDRS) wakeupd/decide.h regress/unit.h
+regress/unit.o: regress/unit.h
 
 # The capture process's filter, exercised outside wakeupd (see
 # regress/wakeupd/t_seccomp_arch.sh).
@@ -187,7 +191,7 @@ install: $(PROGS)
 
 clean:
 	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
-	    $(WAKEUPD_OBJS) $(CAPTURE_OBJS) regress/common/*.o \
+	    $(WAKEUPD_OBJS) $(CAPTURE_OBJS) regress/unit.o regress/common/*.o \
 	    regress/wakeupd/*.o wakeupd/parse.c
 
 # Test tools: sendframe writes any frame out an interface (the system

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "unit.h"
 #include "wol.h"
 
 #define MAXFRAME	1600
@@ -49,7 +50,6 @@ struct spec {
 	size_t		 padding;	/* junk after the IP datagram */
 };
 
-static int	 failures, passes;
 
 static const uint8_t	 MAC1[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t	 DST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -61,8 +61,6 @@ static const uint8_t	 IP6SRC[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
 static const uint8_t	 IP6DST[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
 			    0, 0, 0, 0, 0, 0, 0, 0x01 };
 
-static void	 ok(int, const char *, ...)
-		    __attribute__((__format__ (printf, 2, 3)));
 static size_t	 unhex(const char *, uint8_t *, size_t);
 static const char *esc(const char *);
 static int	 parse(const uint8_t *, size_t, struct wol_frame *,
@@ -82,22 +80,6 @@ static void	 test_frame_rejects(void);
 static void	 test_truncations(void);
 static void	 test_junk(void);
 static void	 test_closefrom(void);
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	printf("%s: ", cond ? "PASS" : "FAIL");
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (cond)
-		passes++;
-	else
-		failures++;
-}
 
 /* A test name safe to print on one line. */
 static const char *

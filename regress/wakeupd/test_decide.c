@@ -32,6 +32,7 @@
 #include <libvirt/libvirt.h>
 
 #include "compat.h"
+#include "unit.h"
 #include "decide.h"
 
 #define U1	"qemu:///system"
@@ -272,30 +273,11 @@ static const struct row rows[] = {
 	  0, { 0 }, 0, 0, ACT_NONE, 0, DLOG_WAKE, "running", 1 },
 };
 
-static int	 passes, failures;
 
-static void	 ok(int, const char *, ...)
-		    __attribute__((__format__ (printf, 2, 3)));
 static void	 test_rows(void);
 static void	 test_backoff(void);
 static void	 test_window(void);
 static void	 test_texts(void);
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	printf("%s: ", cond ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (cond)
-		passes++;
-	else
-		failures++;
-}
 
 static void
 opts_init(struct decide_opts *o, int optin, int globalpw)
