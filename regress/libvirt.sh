@@ -187,6 +187,7 @@ lv_start() {
 	lv_start_libvirtd || return 1
 	lv_sweep
 	lv_sweep_nets
+	return 0
 }
 
 lv_systemd_libvirtd() {
@@ -250,14 +251,16 @@ lv_sweep() {
 		lv_virsh destroy "$_lv_d" >/dev/null 2>&1
 		lv_virsh undefine --managed-save "$_lv_d" >/dev/null 2>&1
 	done
+	return 0
 }
 
 # Transient networks of killed runs, as lv_sweep does for domains.
 lv_sweep_nets() {
 	lv_virsh net-list --all --name 2>/dev/null | while read -r _lv_d; do
-		lv_orphan "$_lv_d" &&
-		    lv_virsh net-destroy "$_lv_d" >/dev/null 2>&1
+		lv_orphan "$_lv_d" || continue
+		lv_virsh net-destroy "$_lv_d" >/dev/null 2>&1
 	done
+	return 0
 }
 
 lv_net_bridge() {
