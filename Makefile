@@ -56,13 +56,17 @@ ALL_CFLAGS=	$(CFLAGS) $(WARNFLAGS) $(ALL_CPPFLAGS) $(LIBNET_CFLAGS) \
 
 COMMON_OBJS=	common/wol.o common/frame.o common/compat.o
 COMMON_HDRS=	common/wol.h common/compat.h
+# The libnet frame builder: wakeup and wakeupd's relay, never the capture
+# program.
+SEND_OBJS=	common/send.o
 WAKEUP_OBJS=	wakeup/wakeup.o
 WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/conn.o wakeupd/wake.o wakeupd/decide.o \
 		wakeupd/report.o wakeupd/cache.o wakeupd/domxml.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
 		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o \
-		wakeupd/msg.o wakeupd/parse.o wakeupd/conf.o wakeupd/worker.o
+		wakeupd/msg.o wakeupd/parse.o wakeupd/conf.o wakeupd/worker.o \
+		wakeupd/relay.o
 # The capture process: libpcap and the packet format (dissection and
 # validation) only; no libvirt, libxml2 or libnet.
 CAPTURE_OBJS=	wakeupd/wakeupd-capture.o wakeupd/capture.o wakeupd/sandbox.o \
@@ -87,18 +91,21 @@ all: $(PROGS)
 # the fuzz replayers (below).  make test, asan-test and bench build it.
 regress: $(PROGS) $(TEST_PROGS)
 
-$(COMMON_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(COMMON_HDRS)
+$(COMMON_OBJS) $(SEND_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS) $(CAPTURE_OBJS): \
+    $(COMMON_HDRS)
+$(SEND_OBJS) $(WAKEUP_OBJS) wakeupd/relay.o: common/send.h
 $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(WAKEUPD_HDRS)
 wakeupd/conn.o wakeupd/worker.o: wakeupd/conn.h
 # Named, so that GNU make keeps the generated parser.
 wakeupd/parse.o: wakeupd/parse.c
 
-wakeup/wakeup: $(WAKEUP_OBJS) $(COMMON_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(WAKEUP_OBJS) $(COMMON_OBJS) $(LIBNET_LIBS)
+wakeup/wakeup: $(WAKEUP_OBJS) $(SEND_OBJS) $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(WAKEUP_OBJS) $(SEND_OBJS) $(COMMON_OBJS) \
+	    $(LIBNET_LIBS)
 
-wakeupd/wakeupd: $(WAKEUPD_OBJS) $(COMMON_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(WAKEUPD_OBJS) $(COMMON_OBJS) \
-	    $(PCAP_LIBS) $(VIRT_LIBS) $(THREAD_LIBS)
+wakeupd/wakeupd: $(WAKEUPD_OBJS) $(SEND_OBJS) $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(WAKEUPD_OBJS) $(SEND_OBJS) $(COMMON_OBJS) \
+	    $(PCAP_LIBS) $(VIRT_LIBS) $(LIBNET_LIBS) $(THREAD_LIBS)
 
 wakeupd/wakeupd-capture: $(CAPTURE_OBJS) $(CAPTURE_COMMON)
 	$(CC) $(LDFLAGS) -o $@ $(CAPTURE_OBJS) $(CAPTURE_COMMON) $(PCAP_LIBS)
@@ -190,7 +197,7 @@ install: $(PROGS)
 	fi
 
 clean:
-	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(WAKEUP_OBJS) \
+	rm -f $(PROGS) $(TEST_PROGS) $(COMMON_OBJS) $(SEND_OBJS) $(WAKEUP_OBJS) \
 	    $(WAKEUPD_OBJS) $(CAPTURE_OBJS) regress/unit.o regress/common/*.o \
 	    regress/wakeupd/*.o wakeupd/parse.c
 

@@ -115,8 +115,8 @@ conf_merge(struct conf *c, struct wakeup_conf *cf, char **argv, int argc,
 }
 
 /*
- * Relay and run are parsed and checked, not yet acted on: refuse to
- * start rather than pretend.
+ * Run is parsed and checked, not yet acted on: refuse to start rather
+ * than pretend.
  */
 void
 conf_refuse_hosts(const struct conf *c)
@@ -126,8 +126,8 @@ conf_refuse_hosts(const struct conf *c)
 	if (c == NULL)
 		return;
 	TAILQ_FOREACH(h, &c->hosts, entry)
-		errx(1, "host %s: %s is not supported yet", h->name,
-		    h->action == HOST_RELAY ? "relay" : "run");
+		if (h->action == HOST_RUN)
+			errx(1, "host %s: run is not supported yet", h->name);
 }
 
 static void

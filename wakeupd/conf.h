@@ -113,4 +113,17 @@ void	 conf_print(FILE *, const struct wakeup_conf *, const char **, int,
 	    const struct conf *);
 void	 conf_refuse_hosts(const struct conf *);
 
+/* relay.c: the relay action. */
+void	 relay_init(const struct conf *, const char *, int);
+int	 relay_echo(const struct conf_host *, const struct wake_msg *,
+	    int64_t);
+const char *relay_send(const struct conf_host *, const struct wake_msg *,
+	    int64_t, char *, size_t);
+
+/* runner.c: the run action's helper (see runner.c). */
+void	 runner_start(struct conf *);	/* before privileges are dropped */
+void	 runner_run(const struct conf_host *, const struct wake_msg *,
+	    const char *);
+void	 runner_stop(void);
+
 #endif /* CONF_H */

@@ -15,6 +15,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,10 @@ static int	 strictness(int);
 static const char *conn_text(int);
 static int	 is_up(const struct cand *);
 static void	 pw_failed(struct macrec *, int64_t, char *, size_t);
+static int	 preamble(struct decision *, const struct macrec *,
+		    const struct decide_opts *, int64_t);
+static void	 acted(struct decision *, const struct decide_pkt *,
+		    int64_t);
 
 const char *
 action_name(int action)
@@ -82,6 +87,8 @@ action_name(int action)
 	case ACT_START:		return ("start");
 	case ACT_RESUME:	return ("resume");
 	case ACT_PMWAKEUP:	return ("pmwakeup");
+	case ACT_RELAY:		return ("relay");
+	case ACT_RUN:		return ("run");
 	default:		return ("none");
 	}
 }
@@ -294,6 +301,120 @@ pw_failed(struct macrec *r, int64_t now, char *why, size_t len)
 	    PWFAIL_WINDOW_MS / 1000, (long long)(block / 1000));
 }
 
+/*
+ * Rules 1 and 2, for domains and hosts alike: a long quiet spell forgets
+ * earlier blocks; within the debounce window nothing, quietly; while the
+ * MAC is blocked for wrong passwords, refuse.  Returns 1 when that
+ * decides.
+ */
+static int
+preamble(struct decision *d, const struct macrec *mr,
+    const struct decide_opts *o, int64_t now)
+{
+	d->next = *mr;
+	if (d->next.level > 0 && now >= d->next.block_until_ms &&
+	    now - d->next.last_fail_ms >= PWBLOCK_FORGET_MS)
+		d->next.level = 0;
+	if (d->next.last_ms != 0 &&
+	    now - d->next.last_ms < (int64_t)o->window_s * 1000) {
+		d->log = DLOG_QUIET;
+		(void)snprintf(d->why, sizeof(d->why),
+		    "within %d s of the last wake, ignored", o->window_s);
+		return (1);
+	}
+	if (now < d->next.block_until_ms) {
+		d->log = DLOG_REFUSE;
+		(void)snprintf(d->why, sizeof(d->why), "too many wrong "
+		    "passwords: refused for another %lld s",
+		    (long long)((d->next.block_until_ms - now + 999) / 1000));
+		return (1);
+	}
+	return (0);
+}
+
+/* An action is taken: the window opens; the right password forgets. */
+static void
+acted(struct decision *d, const struct decide_pkt *p, int64_t now)
+{
+	d->log = DLOG_WAKE;
+	d->next.last_ms = now;
+	/* The right password: the owner is here, forget the count. */
+	if (p->pw.len != 0) {
+		d->next.nfail = 0;
+		d->next.fail_start_ms = 0;
+		d->next.level = 0;
+	}
+}
+
+/* Is the sender in one of the networks?  No IP sender never is. */
+int
+sender_allowed(const struct host_net *nets, int n, int af,
+    const uint8_t *addr)
+{
+	int	 i, bits, len;
+
+	for (i = 0; i < n; i++) {
+		if (nets[i].af != af || (af != AF_INET && af != AF_INET6))
+			continue;
+		len = af == AF_INET ? 32 : 128;
+		bits = nets[i].prefix;
+		if (bits < 0 || bits > len)
+			continue;
+		if (memcmp(nets[i].addr, addr, bits / 8) != 0)
+			continue;
+		if (bits % 8 != 0 && ((nets[i].addr[bits / 8] ^
+		    addr[bits / 8]) & (0xff00 >> (bits % 8) & 0xff)) != 0)
+			continue;
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * A host of the configuration file: debounce and block as for domains;
+ * then its senders, then its password (or the global one); then its
+ * action.  A sender it does not accept is refused before the password
+ * is looked at, so that it counts no wrong password against the owner.
+ */
+void
+decide_host(const struct decide_pkt *p, const struct host_cand *h,
+    const struct macrec *mr, const struct decide_opts *o, int64_t now,
+    struct decision *d)
+{
+	const struct wol_pw	*need = NULL;
+
+	memset(d, 0, sizeof(*d));
+	d->action = ACT_NONE;
+	d->target = 0;
+	if (preamble(d, mr, o, now))
+		return;
+	d->log = DLOG_REFUSE;
+	if (h->nfrom > 0 &&
+	    !sender_allowed(h->from, h->nfrom, p->sender_af, p->sender)) {
+		(void)strlcpy(d->why, p->sender_af == 0 ? "not allowed: "
+		    "no IP sender (an Ethernet frame), and the host names "
+		    "its senders" : "not allowed: sender not in the host's "
+		    "from list", sizeof(d->why));
+		return;
+	}
+	if (h->pw.len != 0)
+		need = &h->pw;
+	else if (o->pw.len != 0)
+		need = &o->pw;
+	if (need != NULL && p->pw.len == 0) {
+		(void)strlcpy(d->why, refusals[R_MISSING], sizeof(d->why));
+		return;
+	}
+	if (need != NULL && (p->pw.len != need->len ||
+	    timingsafe_bcmp(p->pw.buf, need->buf, need->len) != 0)) {
+		(void)strlcpy(d->why, refusals[R_WRONG], sizeof(d->why));
+		pw_failed(&d->next, now, d->why, sizeof(d->why));
+		return;
+	}
+	d->action = h->action;
+	acted(d, p, now);
+}
+
 void
 decide(const struct decide_pkt *p, const struct cand *c, int n,
     const struct macrec *mr, const struct decide_opts *o, int64_t now,
@@ -327,28 +448,10 @@ decide(const struct decide_pkt *p, const struct cand *c, int n,
 		return;
 	}
 
-	/* A long quiet spell forgets earlier blocks. */
-	if (d->next.level > 0 && now >= d->next.block_until_ms &&
-	    now - d->next.last_fail_ms >= PWBLOCK_FORGET_MS)
-		d->next.level = 0;
-
-	/* 1. Debounce. */
-	if (d->next.last_ms != 0 &&
-	    now - d->next.last_ms < (int64_t)o->window_s * 1000) {
-		(void)snprintf(d->why, sizeof(d->why),
-		    "within %d s of the last wake, ignored", o->window_s);
-		return;
-	}
-
-	/* 2. Blocked after wrong passwords. */
+	/* 1. and 2. */
 	d->target = first;
-	if (now < d->next.block_until_ms) {
-		d->log = DLOG_REFUSE;
-		(void)snprintf(d->why, sizeof(d->why), "too many wrong "
-		    "passwords: refused for another %lld s",
-		    (long long)((d->next.block_until_ms - now + 999) / 1000));
+	if (preamble(d, mr, o, now))
 		return;
-	}
 
 	/* 3. Policy. */
 	for (i = 0; i < n; i++) {
@@ -454,16 +557,9 @@ decide(const struct decide_pkt *p, const struct cand *c, int n,
 		}
 	}
 	if (nact == 1) {
-		d->log = DLOG_WAKE;
 		d->action = act[0];
 		d->target = acti[0];
-		d->next.last_ms = now;
-		/* The right password: the owner is here, forget the count. */
-		if (p->pw.len != 0) {
-			d->next.nfail = 0;
-			d->next.fail_start_ms = 0;
-			d->next.level = 0;
-		}
+		acted(d, p, now);
 		return;
 	}
 	d->log = DLOG_REFUSE;

@@ -99,12 +99,32 @@ struct decide_opts {
 struct decide_pkt {
 	uint8_t		 mac[WOL_ADDR_LEN];
 	struct wol_pw	 pw;
+	int		 sender_af;	/* AF_INET, AF_INET6, or 0: none */
+	uint8_t		 sender[16];	/* its IP address */
 };
 
 #define ACT_NONE		0
 #define ACT_START		1
 #define ACT_RESUME		2
 #define ACT_PMWAKEUP		3
+#define ACT_RELAY		4	/* a host of the configuration file */
+#define ACT_RUN			5
+
+/* Senders a host accepts: an address and a prefix length. */
+struct host_net {
+	int		 af;		/* AF_INET or AF_INET6 */
+	uint8_t		 addr[16];
+	int		 prefix;
+};
+
+/* A host of the configuration file, as the decision sees it. */
+struct host_cand {
+	const char		*name;
+	int			 action;	/* ACT_RELAY or ACT_RUN */
+	struct wol_pw		 pw;		/* required, if len != 0 */
+	const struct host_net	*from;		/* none: any sender */
+	int			 nfrom;
+};
 
 /* What to log: nothing (debounced), a wake line, or a refusal. */
 #define DLOG_QUIET		0
@@ -123,6 +143,11 @@ void		 decide(const struct decide_pkt *, const struct cand *, int,
 		    const struct macrec *, const struct decide_opts *,
 		    int64_t, struct decision *);
 const char	*action_name(int);
+void		 decide_host(const struct decide_pkt *,
+		    const struct host_cand *, const struct macrec *,
+		    const struct decide_opts *, int64_t, struct decision *);
+int		 sender_allowed(const struct host_net *, int, int,
+		    const uint8_t *);
 
 /* Policy: the stricter of two, and what a packet must bring. */
 #define PW_CONFLICT		(-1)

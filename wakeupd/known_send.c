@@ -39,7 +39,7 @@ mac_cmp(const void *a, const void *b)
 }
 
 /*
- * Send the cache's addresses as one set, sorted here: qsort(3)
+ * Send the hosts' and the cache's addresses as one set, sorted here: qsort(3)
  * may ask the kernel how much memory there is, which the child's
  * sandbox does not allow.
  */
@@ -51,8 +51,10 @@ known_send(int sock)
 	uint8_t			(*all)[WOL_ADDR_LEN];
 	size_t			 total = 0, n = 0, sent = 0, i;
 
-	if ((all = calloc(cache_count() + 1, WOL_ADDR_LEN)) == NULL)
+	n = wake_host_macs(NULL);
+	if ((all = calloc(cache_count() + n + 1, WOL_ADDR_LEN)) == NULL)
 		fatal("calloc");
+	n = wake_host_macs(all);
 	for (e = cache_walk(NULL); e != NULL; e = cache_walk(e))
 		memcpy(all[n++], e->mac, WOL_ADDR_LEN);
 	qsort(all, n, WOL_ADDR_LEN, mac_cmp);

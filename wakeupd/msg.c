@@ -39,7 +39,7 @@ wake_check(const struct wake_msg *m, size_t len, int nifs)
 	if (len != sizeof(*m) || nifs < 0 || m->ifidx >= (uint32_t)nifs ||
 	    (m->pwlen != 0 && m->pwlen != 4 && m->pwlen != 6) ||
 	    (m->sender_af != 0 && m->sender_af != AF_INET &&
-	    m->sender_af != AF_INET6) ||
+	    m->sender_af != AF_INET6) || m->has_esrc > 1 ||
 	    wol_mac_is_target(m->mac, &reason) == -1)
 		return (-1);
 	return (0);

@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "wakeupd.h"
+#include "conf.h"
 
 /*
  * From a validated packet to an action: gather every domain concerned
@@ -49,23 +49,86 @@ struct macstate {
 	struct macrec		 r;
 };
 
+/* A host of the configuration file, and what the decision sees of it. */
+struct host {
+	const struct conf_host	*h;
+	struct host_cand	 c;
+	struct host_net		*nets;
+};
+
 static LIST_HEAD(, macstate)	 states[MAC_BUCKETS];
 static struct wakeup_conf	*conf;
+static struct host		*hosts;
+static size_t			 nhosts;
 
 static struct macstate *macstate_get(const uint8_t *);
 static const char *sender_text(const struct wake_msg *, char *, size_t);
 static long long latency_us(const struct wake_msg *);
 static int	 add_cand(struct cand *, struct vdom **, int, struct vdom *,
 		    int, int64_t);
+static struct host *host_find(const uint8_t *);
+static void	 wake_host(const struct wake_msg *, struct host *);
 
 void
 wake_init(struct wakeup_conf *cf)
 {
-	int	 i;
+	const struct conf_host	*h;
+	const struct conf_from	*fr;
+	struct host		*hp;
+	int			 i, n;
 
 	conf = cf;
 	for (i = 0; i < MAC_BUCKETS; i++)
 		LIST_INIT(&states[i]);
+	if (cf->file == NULL || cf->file->nhosts == 0)
+		return;
+	if ((hosts = calloc(cf->file->nhosts, sizeof(*hosts))) == NULL)
+		fatal("calloc");
+	TAILQ_FOREACH(h, &cf->file->hosts, entry) {
+		hp = &hosts[nhosts++];
+		hp->h = h;
+		hp->c.name = h->name;
+		hp->c.action = h->action == HOST_RELAY ? ACT_RELAY : ACT_RUN;
+		hp->c.pw = h->pw;
+		n = 0;
+		TAILQ_FOREACH(fr, &h->from, entry)
+			n++;
+		if (n == 0)
+			continue;
+		if ((hp->nets = calloc(n, sizeof(*hp->nets))) == NULL)
+			fatal("calloc");
+		TAILQ_FOREACH(fr, &h->from, entry) {
+			hp->nets[hp->c.nfrom].af = fr->af;
+			memcpy(hp->nets[hp->c.nfrom].addr, fr->addr,
+			    sizeof(fr->addr));
+			hp->nets[hp->c.nfrom++].prefix = fr->prefix;
+		}
+		hp->c.from = hp->nets;
+	}
+}
+
+/* The hosts' addresses, which the capture process must pass on too. */
+size_t
+wake_host_macs(uint8_t (*macs)[WOL_ADDR_LEN])
+{
+	size_t	 i;
+
+	if (macs != NULL)
+		for (i = 0; i < nhosts; i++)
+			memcpy(macs[i], hosts[i].h->mac, WOL_ADDR_LEN);
+	return (nhosts);
+}
+
+/* The configuration file refuses the same MAC on two hosts. */
+static struct host *
+host_find(const uint8_t *mac)
+{
+	size_t	 i;
+
+	for (i = 0; i < nhosts; i++)
+		if (memcmp(hosts[i].h->mac, mac, WOL_ADDR_LEN) == 0)
+			return (&hosts[i]);
+	return (NULL);
 }
 
 static struct macstate *
@@ -208,7 +271,13 @@ wake(const struct wake_msg *m)
 	char			 prefix[512];
 	int64_t			 now = mono_ms();
 	int			 n = 0, nmac, i;
+	struct host		*hp;
 
+	/* A host of the configuration file comes before any domain. */
+	if ((hp = host_find(m->mac)) != NULL) {
+		wake_host(m, hp);
+		return;
+	}
 	ifname = conf->ifs[m->ifidx].name;
 	wol_mac_ntoa(m->mac, mac, sizeof(mac));
 	for (e = cache_first(m->mac); e != NULL; e = cache_next(e))
@@ -271,4 +340,71 @@ wake(const struct wake_msg *m)
 		/* Nothing was done: the next packet may try again. */
 		s->r.last_ms = 0;
 	}
+}
+
+/*
+ * A packet for a host of the configuration file: its policy, decided on
+ * in decide_host(), then its relay or its command.
+ */
+static void
+wake_host(const struct wake_msg *m, struct host *hp)
+{
+	struct macstate		*s;
+	struct decide_opts	 o;
+	struct decide_pkt	 p;
+	struct decision		 dc;
+	const char		*ifname, *err;
+	char			 mac[WOL_MAC_STRLEN], from[WOL_ADDR_STRLEN];
+	char			 what[128];
+	int64_t			 now = mono_ms();
+
+	ifname = conf->ifs[m->ifidx].name;
+	wol_mac_ntoa(m->mac, mac, sizeof(mac));
+	sender_text(m, from, sizeof(from));
+	if (hp->c.action == ACT_RELAY && relay_echo(hp->h, m, now)) {
+		log_debug("host %s mac %s on %s from %s: our own relay heard "
+		    "again, ignored", hp->c.name, mac, ifname, from);
+		return;
+	}
+
+	memset(&o, 0, sizeof(o));
+	o.window_s = conf->window;
+	o.pw = conf->pw;
+	memset(&p, 0, sizeof(p));
+	memcpy(p.mac, m->mac, sizeof(p.mac));
+	p.pw.len = m->pwlen;
+	memcpy(p.pw.buf, m->pw, sizeof(p.pw.buf));
+	p.sender_af = m->sender_af;
+	memcpy(p.sender, m->sender, sizeof(p.sender));
+	s = macstate_get(m->mac);
+	decide_host(&p, &hp->c, &s->r, &o, now, &dc);
+	s->r = dc.next;
+	explicit_bzero(&p, sizeof(p));
+	explicit_bzero(&o, sizeof(o));
+
+	switch (dc.log) {
+	case DLOG_QUIET:
+		log_debug("host %s mac %s on %s from %s: %s", hp->c.name, mac,
+		    ifname, from, dc.why);
+		return;
+	case DLOG_REFUSE:
+		refuse_log("refuse host %s mac %s on %s from %s: %s",
+		    hp->c.name, mac, ifname, from, dc.why);
+		return;
+	}
+	if (dc.action == ACT_RUN) {
+		log_info("wake host %s mac %s on %s from %s: run", hp->c.name,
+		    mac, ifname, from);
+		/* Refused at start until runner.c lands (conf_refuse_hosts). */
+		return;
+	}
+	if ((err = relay_send(hp->h, m, now, what, sizeof(what))) != NULL) {
+		log_warnx("wake host %s mac %s on %s from %s: relay failed: %s",
+		    hp->c.name, mac, ifname, from, err);
+		/* Nothing was sent: the next packet may try again. */
+		s->r.last_ms = 0;
+		return;
+	}
+	log_info("wake host %s mac %s on %s from %s: %s", hp->c.name, mac,
+	    ifname, from, what);
 }

@@ -108,15 +108,16 @@ configure(const char *file, struct wakeup_conf *cf, char **argv, int argc,
 	n = conf_merge(c, cf, argv, argc, ifn);
 	if (c == NULL)
 		return (n);
+	cf->file = c;
 	if (noaction)
 		conf_print(stdout, cf, ifn, n, c);
 	conf_refuse_hosts(c);
 	if (n == 0)
 		errx(1, "%s: no listen statement and no interface given",
 		    file != NULL ? file : WAKEUPD_CONF);
-	if (cf->nuris == 0)
-		errx(1, "%s: no libvirt statement and no -c: nothing to serve",
-		    file != NULL ? file : WAKEUPD_CONF);
+	if (cf->nuris == 0 && c->nhosts == 0)
+		errx(1, "%s: no libvirt statement, no -c and no host: nothing "
+		    "to serve", file != NULL ? file : WAKEUPD_CONF);
 	if (noaction)
 		printf("\n");
 	return (n);
@@ -232,6 +233,8 @@ main(int argc, char *argv[])
 		    sizeof(ifs[i].name))
 			errx(1, "%s: interface name too long", ifn[i]);
 	cf.nifs = nifn;
+	/* Relay contexts now, as root; with -n, only their interfaces. */
+	relay_init(cf.file, file != NULL ? file : WAKEUPD_CONF, noaction);
 
 	if (noaction) {
 		for (i = 0; i < cf.nifs; i++) {

@@ -62,6 +62,8 @@ struct wake_msg {
 	uint8_t		 pw[WOL_PW_MAXLEN];
 	uint8_t		 sender_af;		/* AF_INET, AF_INET6 or 0 */
 	uint8_t		 sender[16];		/* IP address, or MAC if 0 */
+	uint8_t		 has_esrc;		/* 1: an Ethernet frame */
+	uint8_t		 esrc[WOL_ADDR_LEN];	/* its source address */
 };
 
 /*
@@ -145,6 +147,7 @@ int	 daemon_start(void);
 void	 daemon_ready(int);
 
 /* The configuration of the privileged side. */
+struct conf;
 struct wakeup_conf {
 	const char	*uris[WAKEUPD_MAXURIS];
 	int		 nuris;
@@ -154,6 +157,7 @@ struct wakeup_conf {
 	int		 optin;			/* only allow="yes" domains */
 	struct wol_pw	 pw;			/* for domains without their own */
 	const char	*filter;		/* senders, AND-ed */
+	struct conf	*file;			/* hosts; NULL without a file */
 };
 
 /* loop.c: the privileged process's loop. */
@@ -170,6 +174,7 @@ int	 report(struct wakeup_conf *);
 
 /* wake.c: a validated packet -> the decision -> an action. */
 void	 wake_init(struct wakeup_conf *);
+size_t	 wake_host_macs(uint8_t (*)[WOL_ADDR_LEN]);
 void	 wake(const struct wake_msg *);
 void	 wake_prune(int64_t);
 void	 refuse_log(const char *, ...)

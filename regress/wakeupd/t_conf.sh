@@ -3,7 +3,7 @@
 # syntax with passwords masked; macros and include; each parse error as
 # its one line naming file and line, table-driven; the file checks
 # (owner, mode, passwords readable by others); how the command line and
-# the file combine; hosts refused until relay and run exist; and, as
+# the file combine; run refused until it exists; and, as
 # root, a daemon that listens and serves libvirt as the file says.
 # Nothing here starts a daemon outside a namespace of its own: the
 # error cases stop at the file, the -n cases at the host refusal or on
@@ -139,7 +139,7 @@ expect_fail "conf: no interface anywhere" \
     "$WAKEUPD" -F "$C"
 conf "$C" 'listen on lo\n'
 expect_fail "conf: no URI anywhere" \
-    "wakeupd: $C: no libvirt statement and no -c: nothing to serve" \
+    "wakeupd: $C: no libvirt statement, no -c and no host: nothing to serve" \
     "$WAKEUPD" -F "$C"
 "$WAKEUPD" -F "$C" -r /dev/null >"$TMPD/out" 2>"$TMPD/err"
 rc=$?
@@ -229,7 +229,7 @@ if [ $rc -ne 1 ]; then
 	fail "conf: every statement, printed back" "exit $rc, want 1"
 elif ! diff -u "$TMPD/want" "$TMPD/out" >"$TMPD/diff"; then
 	fail "conf: every statement, printed back" "$(tr '\n' '|' <"$TMPD/diff")"
-elif [ "$(cat "$TMPD/err")" != "wakeupd: host nas: relay is not supported yet" ]
+elif [ "$(cat "$TMPD/err")" != "wakeupd: host web1: run is not supported yet" ]
 then
 	fail "conf: every statement, printed back" "stderr $(cat "$TMPD/err")"
 else
@@ -275,6 +275,7 @@ host "a" {
 	mac 02:00:00:00:00:01
 	relay on em1 udp
 }
+
 EOF
 "$WAKEUPD" -n -F "$C" -w 3 -s aa:bb:cc:dd:ee:ff -o -f ip \
     -c test:///default -c qemu:///nosuch wut0 lo >"$TMPD/out" 2>/dev/null

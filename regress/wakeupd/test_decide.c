@@ -23,6 +23,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -278,6 +279,8 @@ static void	 test_rows(void);
 static void	 test_backoff(void);
 static void	 test_window(void);
 static void	 test_texts(void);
+static void	 test_hosts(void);
+static void	 test_senders(void);
 
 static void
 opts_init(struct decide_opts *o, int optin, int globalpw)
@@ -508,6 +511,204 @@ test_texts(void)
 	    "paused for an unknown reason") == 0, "text: unknown reason");
 }
 
+/*
+ * Hosts of the configuration file: senders, then password (the host's or
+ * the global one), then the action; debounce and the wrong-password
+ * block as for domains.
+ */
+static const struct host_net nets[] = {
+	{ AF_INET, { 192, 0, 2, 0 }, 24 },
+	{ AF_INET6, { 0x20, 0x01, 0x0d, 0xb8 }, 32 },
+};
+
+#define PW_RIGHT	1
+#define PW_WRONG	2
+static const struct {
+	const char	*what;
+	int		 action;	/* ACT_RELAY or ACT_RUN */
+	int		 hostpw;	/* the host names 1-6 */
+	int		 globalpw;	/* the global 1-6 */
+	int		 from;		/* the host names nets[] */
+	int		 af;		/* the sender */
+	uint8_t		 sender[16];
+	int		 pw;		/* 0, PW_RIGHT, PW_WRONG */
+	int		 want;		/* ACT_* */
+	int		 log;		/* DLOG_* */
+	const char	*why;
+} hrows[] = {
+	{ "relay, no policy", ACT_RELAY, 0, 0, 0, AF_INET,
+	    { 198, 51, 100, 1 }, 0, ACT_RELAY, DLOG_WAKE, "" },
+	{ "run, no policy", ACT_RUN, 0, 0, 0, 0, { 0 }, 0, ACT_RUN,
+	    DLOG_WAKE, "" },
+	{ "from: an IPv4 sender in it", ACT_RELAY, 0, 0, 1, AF_INET,
+	    { 192, 0, 2, 77 }, 0, ACT_RELAY, DLOG_WAKE, "" },
+	{ "from: an IPv4 sender out of it", ACT_RELAY, 0, 0, 1, AF_INET,
+	    { 192, 0, 3, 77 }, 0, ACT_NONE, DLOG_REFUSE, "from list" },
+	{ "from: an IPv6 sender in it", ACT_RUN, 0, 0, 1, AF_INET6,
+	    { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+	    0, ACT_RUN, DLOG_WAKE, "" },
+	{ "from: an IPv6 sender out of it", ACT_RUN, 0, 0, 1, AF_INET6,
+	    { 0x20, 0x01, 0x0d, 0xb9 }, 0, ACT_NONE, DLOG_REFUSE,
+	    "from list" },
+	{ "from: an Ethernet frame has no IP sender", ACT_RELAY, 0, 0, 1, 0,
+	    { 192, 0, 2, 77 }, 0, ACT_NONE, DLOG_REFUSE, "no IP sender" },
+	{ "host password, right", ACT_RELAY, 1, 0, 0, AF_INET,
+	    { 192, 0, 2, 1 }, PW_RIGHT, ACT_RELAY, DLOG_WAKE, "" },
+	{ "host password, missing", ACT_RELAY, 1, 0, 0, AF_INET,
+	    { 192, 0, 2, 1 }, 0, ACT_NONE, DLOG_REFUSE, "missing password" },
+	{ "host password, wrong", ACT_RUN, 1, 0, 0, AF_INET,
+	    { 192, 0, 2, 1 }, PW_WRONG, ACT_NONE, DLOG_REFUSE,
+	    "wrong password" },
+	{ "global password applies to hosts", ACT_RELAY, 0, 1, 0, AF_INET,
+	    { 192, 0, 2, 1 }, 0, ACT_NONE, DLOG_REFUSE, "missing password" },
+	{ "global password, right", ACT_RELAY, 0, 1, 0, AF_INET,
+	    { 192, 0, 2, 1 }, PW_RIGHT, ACT_RELAY, DLOG_WAKE, "" },
+	{ "a sender not allowed is not asked for a password", ACT_RELAY, 1,
+	    0, 1, AF_INET, { 203, 0, 113, 9 }, PW_WRONG, ACT_NONE,
+	    DLOG_REFUSE, "from list" },
+	{ "a password the host does not need is no reason to refuse",
+	    ACT_RUN, 0, 0, 0, AF_INET, { 192, 0, 2, 1 }, PW_WRONG, ACT_RUN,
+	    DLOG_WAKE, "" },
+};
+
+static void
+host_pkt(struct decide_pkt *p, int af, const uint8_t *sender, int pw)
+{
+	memset(p, 0, sizeof(*p));
+	p->sender_af = af;
+	memcpy(p->sender, sender, sizeof(p->sender));
+	if (pw != 0) {
+		p->pw.len = 6;
+		memcpy(p->pw.buf, pw == PW_RIGHT ? "\1\2\3\4\5\6" :
+		    "\1\2\3\4\5\7", 6);
+	}
+}
+
+static void
+test_hosts(void)
+{
+	struct host_cand	 h;
+	struct decide_opts	 o;
+	struct decide_pkt	 p;
+	struct macrec		 mr;
+	struct decision		 d;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < sizeof(hrows) / sizeof(hrows[0]); i++) {
+		memset(&h, 0, sizeof(h));
+		h.name = "nas";
+		h.action = hrows[i].action;
+		if (hrows[i].hostpw) {
+			h.pw.len = 6;
+			memcpy(h.pw.buf, "\1\2\3\4\5\6", 6);
+		}
+		if (hrows[i].from) {
+			h.from = nets;
+			h.nfrom = 2;
+		}
+		opts_init(&o, 0, hrows[i].globalpw);
+		host_pkt(&p, hrows[i].af, hrows[i].sender, hrows[i].pw);
+		memset(&mr, 0, sizeof(mr));
+		decide_host(&p, &h, &mr, &o, 1000000, &d);
+		ok(d.action == hrows[i].want && d.log == hrows[i].log &&
+		    strstr(d.why, hrows[i].why) != NULL &&
+		    (d.action == ACT_NONE) == (d.next.last_ms == 0),
+		    "host: %s: %s (%s)", hrows[i].what, action_name(d.action),
+		    d.why);
+	}
+
+	/* The debounce window, and a refusal does not open it. */
+	memset(&h, 0, sizeof(h));
+	h.name = "nas";
+	h.action = ACT_RELAY;
+	h.pw.len = 6;
+	memcpy(h.pw.buf, "\1\2\3\4\5\6", 6);
+	opts_init(&o, 0, 0);
+	memset(&mr, 0, sizeof(mr));
+	host_pkt(&p, AF_INET, nets[0].addr, PW_WRONG);
+	decide_host(&p, &h, &mr, &o, 10000, &d);
+	mr = d.next;
+	host_pkt(&p, AF_INET, nets[0].addr, PW_RIGHT);
+	decide_host(&p, &h, &mr, &o, 11000, &d);
+	mr = d.next;
+	ok(d.action == ACT_RELAY && mr.nfail == 0,
+	    "host: the right password after a wrong one relays and forgets "
+	    "the count (%s)", d.why);
+	decide_host(&p, &h, &mr, &o, 15999, &d);
+	ok(d.action == ACT_NONE && d.log == DLOG_QUIET,
+	    "host: within the window, quietly nothing (%s)", d.why);
+	decide_host(&p, &h, &d.next, &o, 16000, &d);
+	ok(d.action == ACT_RELAY, "host: after the window, again (%s)",
+	    d.why);
+
+	/* Five wrong passwords block the MAC, the right one included. */
+	memset(&mr, 0, sizeof(mr));
+	host_pkt(&p, AF_INET, nets[0].addr, PW_WRONG);
+	for (k = 0; k < PWFAIL_MAX; k++) {
+		decide_host(&p, &h, &mr, &o, 20000 + k * 1000, &d);
+		mr = d.next;
+	}
+	ok(strstr(d.why, "refused for 60 s") != NULL,
+	    "host: %d wrong passwords block (%s)", PWFAIL_MAX, d.why);
+	host_pkt(&p, AF_INET, nets[0].addr, PW_RIGHT);
+	decide_host(&p, &h, &mr, &o, 30000, &d);
+	ok(d.action == ACT_NONE && strstr(d.why, "too many wrong") != NULL,
+	    "host: blocked, the right password too (%s)", d.why);
+	decide_host(&p, &h, &mr, &o, 20000 + 4000 + PWBLOCK_MIN_MS, &d);
+	ok(d.action == ACT_RELAY, "host: after the block, the right one "
+	    "relays (%s)", d.why);
+}
+
+/* Prefixes, bit by bit. */
+static void
+test_senders(void)
+{
+	static const struct {
+		int	 af;
+		uint8_t	 net[16];
+		int	 prefix;
+		uint8_t	 addr[16];
+		int	 want;
+	} t[] = {
+		{ AF_INET, { 192, 0, 2, 0 }, 24, { 192, 0, 2, 255 }, 1 },
+		{ AF_INET, { 192, 0, 2, 0 }, 25, { 192, 0, 2, 128 }, 0 },
+		{ AF_INET, { 192, 0, 2, 128 }, 25, { 192, 0, 2, 200 }, 1 },
+		{ AF_INET, { 192, 0, 2, 64 }, 26, { 192, 0, 2, 127 }, 1 },
+		{ AF_INET, { 192, 0, 2, 64 }, 26, { 192, 0, 2, 128 }, 0 },
+		{ AF_INET, { 192, 0, 2, 7 }, 32, { 192, 0, 2, 7 }, 1 },
+		{ AF_INET, { 192, 0, 2, 7 }, 32, { 192, 0, 2, 6 }, 0 },
+		{ AF_INET, { 0 }, 0, { 203, 0, 113, 1 }, 1 },
+		{ AF_INET, { 10, 0, 0, 0 }, 7, { 11, 1, 1, 1 }, 1 },
+		{ AF_INET, { 10, 0, 0, 0 }, 8, { 11, 1, 1, 1 }, 0 },
+		{ AF_INET6, { 0x20, 0x01, 0x0d, 0xb8 }, 33,
+		    { 0x20, 0x01, 0x0d, 0xb8, 0x80 }, 0 },
+		{ AF_INET6, { 0x20, 0x01, 0x0d, 0xb8 }, 33,
+		    { 0x20, 0x01, 0x0d, 0xb8, 0x7f }, 1 },
+		{ AF_INET6, { 0xfe, 0x80 }, 10, { 0xfe, 0xbf, 1 }, 1 },
+		{ AF_INET6, { 0xfe, 0x80 }, 10, { 0xfe, 0xc0, 1 }, 0 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct host_net	 n;
+
+		n.af = t[i].af;
+		memcpy(n.addr, t[i].net, sizeof(n.addr));
+		n.prefix = t[i].prefix;
+		ok(sender_allowed(&n, 1, t[i].af, t[i].addr) == t[i].want,
+		    "senders: row %zu: %s", i, t[i].want ? "in" : "out");
+	}
+	{
+		struct host_net	 n = { AF_INET, { 0 }, 0 };
+
+		ok(!sender_allowed(&n, 1, AF_INET6, t[10].addr),
+		    "senders: an IPv4 network holds no IPv6 sender");
+		ok(!sender_allowed(&n, 1, 0, t[0].addr),
+		    "senders: no IP sender is in no network");
+	}
+}
+
 int
 main(void)
 {
@@ -515,6 +716,8 @@ main(void)
 	test_backoff();
 	test_window();
 	test_texts();
+	test_hosts();
+	test_senders();
 	printf("test_decide: %d passed, %d failed\n", passes, failures);
 	return (failures != 0);
 }
