@@ -115,6 +115,19 @@ conf_merge(struct conf *c, struct wakeup_conf *cf, char **argv, int argc,
 }
 
 /*
+ * The libvirt connections to open: the URIs given; without any, the
+ * default URI, unless a configuration file is in use, which serves
+ * libvirt only where it or -c names a URI.
+ */
+int
+conf_nconns(const struct wakeup_conf *cf)
+{
+	if (cf->nuris > 0)
+		return (cf->nuris);
+	return (cf->file != NULL ? 0 : 1);
+}
+
+/*
  * Run is parsed and checked, not yet acted on: refuse to start rather
  * than pretend.
  */

@@ -152,7 +152,7 @@ conn_init(struct wakeup_conf *cf)
 	if (virEventAddTimeout(READY_MS, ready_cb, NULL, NULL) == -1)
 		fatalx("cannot add a timer");
 
-	for (i = 0; i < (conf->nuris > 0 ? conf->nuris : 1); i++) {
+	for (i = 0; i < conf_nconns(conf); i++) {
 		if ((c = calloc(1, sizeof(*c))) == NULL)
 			fatal("calloc");
 		c->uri = conf->nuris > 0 ? conf->uris[i] : NULL;
@@ -172,6 +172,9 @@ conn_init(struct wakeup_conf *cf)
 		nworkers++;
 		pthread_mutex_unlock(&resmtx);
 	}
+	/* Hosts of the configuration file only: nothing to wait for. */
+	if (conf_nconns(conf) == 0)
+		ready_check(NULL, 0);
 }
 
 /*
@@ -196,10 +199,12 @@ ready_check(struct virt_conn *c, int force)
 	ready = 1;
 	/* What the capture process passes on, before anything is said. */
 	known_flush();
-	log_info("ready: %d interface%s, %d URI%s, %zu NICs known%s%s",
-	    conf->nifs, conf->nifs == 1 ? "" : "s",
-	    conf->nuris > 0 ? conf->nuris : 1, conf->nuris > 1 ? "s" : "",
-	    cache_count(), slow != NULL ? "; still connecting to " : "",
+	log_info("ready: %d interface%s, %d URI%s, %zu NICs known, %zu "
+	    "host%s%s%s", conf->nifs, conf->nifs == 1 ? "" : "s",
+	    conf_nconns(conf), conf_nconns(conf) == 1 ? "" : "s",
+	    cache_count(), wake_host_macs(NULL),
+	    wake_host_macs(NULL) == 1 ? "" : "s",
+	    slow != NULL ? "; still connecting to " : "",
 	    slow != NULL ? slow : "");
 }
 

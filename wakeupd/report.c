@@ -127,7 +127,7 @@ report(struct wakeup_conf *cf)
 	    cf->pw.len == 4 ? "4 bytes" : "6 bytes");
 	if (cf->filter != NULL)
 		printf("senders: %s\n", cf->filter);
-	for (i = 0; i < (cf->nuris > 0 ? cf->nuris : 1); i++) {
+	for (i = 0; i < conf_nconns(cf); i++) {
 		uri = cf->nuris > 0 ? cf->uris[i] : NULL;
 		if ((vc = virConnectOpenReadOnly(uri)) == NULL) {
 			fprintf(stderr, "wakeupd: %s: %s\n",

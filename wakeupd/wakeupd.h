@@ -160,6 +160,9 @@ struct wakeup_conf {
 	struct conf	*file;			/* hosts; NULL without a file */
 };
 
+/* conf.c: how many libvirt connections: -c's, or the default URI. */
+int	 conf_nconns(const struct wakeup_conf *);
+
 /* loop.c: the privileged process's loop. */
 __dead void parent_main(struct wakeup_conf *, int, pid_t);
 void	 known_changed(void);
