@@ -5,9 +5,12 @@
 # its NIC link down), joins two new network namespaces with a veth
 # pair, runs wakeupd in one and wakeup in the other, and shows the
 # domain going from shut off to running, then from paused to running.
+# Then a gateway: a third namespace on a second segment, and wakeupd,
+# with a configuration file, relaying a packet for a machine there onto
+# VLAN 20, as tcpdump sees it.
 # Everything it made goes again at the end, also on failure or ^C:
 # wakeupd, the domain, the namespaces, and libvirtd if it started it.
-# Frames go only over the veth pair, inside the namespaces.
+# Frames go only over the veth pairs, inside the namespaces.
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "demo: run as root (make demo, as root): it starts libvirtd," \
@@ -128,6 +131,51 @@ while [ "$(date +%s)" -le $((_t0 + WINDOW)) ]; do
 	sleep 0.2
 done
 wake
+
+say "a gateway: relay to another segment"
+wd_stop
+NSC=wut-c-$$
+ip netns add "$NSC" || die "cannot create a third namespace"
+at_cleanup "ip netns del $NSC"
+ip link add wc0 netns "$NSB" type veth peer name wd0 netns "$NSC" &&
+    ip -n "$NSB" addr add 198.51.100.1/24 dev wc0 &&
+    ip -n "$NSB" link set wc0 up && ip -n "$NSC" link set wd0 up ||
+    die "cannot join $NSB and $NSC"
+show "$NSB: wc0 198.51.100.1  <--veth-->  $NSC: wd0, where the NAS would be"
+NAS=02:00:5e:10:01:01
+umask 077
+cat >"$TMPD/wakeupd.conf" <<EOF
+listen on wb0
+libvirt "qemu:///system"
+host nas {
+	mac $NAS
+	from 192.0.2.0/24
+	relay on wc0 vlan 20
+}
+EOF
+show "$TMPD/wakeupd.conf:"
+sed 's/^/     /' "$TMPD/wakeupd.conf"
+ip netns exec "$NSB" "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody \
+    -F "$TMPD/wakeupd.conf" 2>"$LOG" &
+WPID=$!
+lv_poll 150 grep -q ready "$LOG" ||
+    die "wakeupd is not ready; its log: $(tail -n 3 "$LOG")"
+grep ready "$LOG" | sed 's/^/     /'
+ip netns exec "$NSC" tcpdump -i wd0 -c 1 -e -n -l --immediate-mode \
+    vlan >"$TMPD/tcpdump.out" 2>"$TMPD/tcpdump.err" &
+CPID=$!
+at_cleanup "kill $CPID"
+lv_poll 100 grep -q "listening on" "$TMPD/tcpdump.err" ||
+    die "tcpdump did not start"
+_n0=$(wc -l <"$LOG")
+run ip netns exec "$NSA" "$WAKEUP" wa0 "$NAS" || die "wakeup failed"
+lv_poll 100 has_line "$_n0" "wake host nas" ||
+    die "wakeupd did not relay; its log: $(tail -n 3 "$LOG")"
+show "wakeupd logs:"
+tail -n +$((_n0 + 1)) "$LOG" | grep "wake host nas" | sed 's/^/     /'
+lv_poll 100 lv_gone "$CPID" || die "nothing arrived on wd0"
+show "tcpdump on wd0 in $NSC:"
+sed 's/^/     /' "$TMPD/tcpdump.out"
 
 say "done; removing wakeupd, the VM and the namespaces"
 [ -n "$LV_LIBVIRTD_PID" ] && show "and stopping the libvirtd started here"
