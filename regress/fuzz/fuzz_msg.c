@@ -162,7 +162,7 @@ check_msg(const struct wake_msg *m, size_t len, int nifs, int ok)
 	    m->ifidx < (uint32_t)nifs &&
 	    (m->pwlen == 0 || m->pwlen == 4 || m->pwlen == 6) &&
 	    (m->sender_af == 0 || m->sender_af == AF_INET ||
-	    m->sender_af == AF_INET6) &&
+	    m->sender_af == AF_INET6) && m->has_esrc <= 1 &&
 	    wol_mac_is_target(m->mac, &reason) == 0;
 	FUZZ_CHECK(ok == (want ? 0 : -1));
 }
