@@ -253,6 +253,7 @@ maplibs "$WPID" >"$TMPD/pmaps"
 echo "# capture process maps $(tr '\n' ' ' <"$TMPD/cmaps")"
 grep -q '^libpcap' "$TMPD/cmaps" && ! grep -Eq "$PARENT_LIBS" "$TMPD/cmaps" &&
     grep -q '^libvirt' "$TMPD/pmaps" && grep -q '^libxml2' "$TMPD/pmaps" &&
+    grep -q '^libnet[.-]' "$TMPD/pmaps" &&
     pass "sandbox: capture process maps no libvirt" ||
     fail "sandbox: capture process maps no libvirt" \
     "$(grep -E "$PARENT_LIBS" "$TMPD/cmaps" | tr '\n' ' ')"
