@@ -17,6 +17,9 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +28,7 @@
 #include <libvirt/virterror.h>
 
 #include "log.h"
-#include "wakeupd.h"
+#include "conf.h"
 
 /*
  * wakeupd -n: can every URI be reached, and what would be woken and
@@ -36,6 +39,7 @@
 static void	 report_domain(virDomainPtr, const struct wakeup_conf *);
 static int	 read_xml(virDomainPtr, unsigned int, struct domxml *);
 static void	 quiet(void *, virErrorPtr);
+static void	 report_hosts(const struct wakeup_conf *);
 
 static void
 quiet(void *arg __unused, virErrorPtr err __unused)
@@ -151,5 +155,40 @@ report(struct wakeup_conf *cf)
 			free(doms);
 		virConnectClose(vc);
 	}
+	report_hosts(cf);
 	return (bad ? -1 : 0);
+}
+
+/* The hosts of the configuration file, as the decision will see them. */
+static void
+report_hosts(const struct wakeup_conf *cf)
+{
+	const struct conf_host	*h;
+	const struct conf_from	*fr;
+	char			 m[WOL_MAC_STRLEN], a[INET6_ADDRSTRLEN];
+	int			 n;
+
+	if (cf->file == NULL || cf->file->nhosts == 0)
+		return;
+	printf("hosts:\n");
+	TAILQ_FOREACH(h, &cf->file->hosts, entry) {
+		printf("\t%s: %s: ", h->name, wol_mac_ntoa(h->mac, m,
+		    sizeof(m)));
+		if (h->action == HOST_RELAY)
+			printf("relay on %s", h->relay.ifname);
+		else
+			printf("run %s", h->run.argv[0]);
+		if (h->pw.len != 0)
+			printf(", with its %d-byte password", h->pw.len);
+		else if (cf->pw.len != 0)
+			printf(", with the global password");
+		n = 0;
+		TAILQ_FOREACH(fr, &h->from, entry)
+			printf("%s%s/%d", n++ == 0 ? ", from " : " ",
+			    inet_ntop(fr->af, fr->addr, a, sizeof(a)),
+			    fr->prefix);
+		if (n == 0)
+			printf(", from any sender");
+		printf("\n");
+	}
 }

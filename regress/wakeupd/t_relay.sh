@@ -19,7 +19,8 @@
 . "$TOP/regress/wakeupd/wdlib.sh"
 
 CASES="plain tagged ethertype directed ipv6 carried own"
-needroot "relay: setup" $(for c in $CASES; do echo "relay: $c"; done) \
+needroot "relay: setup" "relay: -n lists the hosts" \
+    "relay: no such relay interface" $(for c in $CASES; do echo "relay: $c"; done) \
     "relay: from list refuses" "relay: wrong password refused" \
     "relay: a loop relays once" "relay: the global budget"
 
@@ -90,6 +91,22 @@ host carried {
 host own { mac $T_OWN; relay on wc0 password 1.2.3.4 }
 host denied { mac $T_DENIED; from 203.0.113.0/24; relay on wc0 }
 CONFEOF
+# -n: the hosts as the decision will see them; a relay interface that
+# is not there is one line and exit 1.
+ip netns exec "$NSB" "$WAKEUPD" -n -u nobody -C "$WAKEUPD_CAPTURE" \
+    -F "$CONF" >"$TMPD/n.out" 2>&1
+rc=$?
+check "relay: -n lists the hosts" test $rc -eq 0 -a \
+    "$(grep -F "carried: $T_CARRIED" "$TMPD/n.out")" = \
+    "	carried: $T_CARRIED: relay on wc0, with its 6-byte password, from 192.0.2.0/30"
+sed 's/relay on wc0 ether/relay on wz0 ether/' "$CONF" >"$TMPD/bad.conf"
+ip netns exec "$NSB" "$WAKEUPD" -n -u nobody -C "$WAKEUPD_CAPTURE" \
+    -F "$TMPD/bad.conf" >/dev/null 2>"$TMPD/n.err"
+rc=$?
+check "relay: no such relay interface" test $rc -eq 1 -a \
+    "$(cat "$TMPD/n.err")" = \
+    "wakeupd: $TMPD/bad.conf: host ethertype: relay on wz0: no such interface"
+
 if ! wd_start -v -F "$CONF"; then
 	fail "relay: setup" "wakeupd not ready: $(logtail)"
 	exit 1
