@@ -15,7 +15,12 @@
  */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#if defined(__OpenBSD__) || defined(__FreeBSD__)
+#include <sys/time.h>
+#include <net/bpf.h>
+#endif
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -23,6 +28,7 @@
 
 /* OS-specific: link-layer addresses. */
 #ifdef __linux__
+#include <linux/filter.h>
 #include <net/if_arp.h>
 #include <netpacket/packet.h>
 #else
@@ -46,6 +52,7 @@
 static int	 fail(struct wol_sender *, const char *, ...)
 		    __attribute__((__format__ (printf, 2, 3)));
 static int	 ifa_ether(const struct ifaddrs *, uint8_t *);
+static int	 read_nothing(int);
 
 static int
 fail(struct wol_sender *s, const char *fmt, ...)
@@ -187,6 +194,32 @@ wol_send_dest(struct wol_sender *s, int proto, const char *daddr)
 }
 
 /*
+ * libnet's link-layer descriptor is only ever written to, but it would
+ * take in a copy of every frame (on Linux, a packet socket for every
+ * protocol on every interface; on the BSDs, bpf on the interface) for a
+ * long-lived sender to hold unread: a filter that accepts none.
+ */
+static int
+read_nothing(int fd)
+{
+#if defined(__linux__)
+	struct sock_filter	 insn = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog	 prog = { 1, &insn };
+
+	return (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)));
+#elif defined(__OpenBSD__) || defined(__FreeBSD__)
+	struct bpf_insn		 insn = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct bpf_program	 prog = { 1, &insn };
+
+	return (ioctl(fd, BIOCSETF, &prog));
+#else
+	(void)fd;
+	return (0);
+#endif
+}
+
+/*
  * The libnet context: link-layer injection, which needs root or
  * CAP_NET_RAW now and nothing later; or none at all for a dry run.
  */
@@ -195,7 +228,8 @@ wol_send_open(struct wol_sender *s, int dryrun)
 {
 	char	 errbuf[LIBNET_ERRBUF_SIZE];
 
-	s->l = libnet_init(dryrun ? LIBNET_NONE : LIBNET_LINK, s->ifname,
+	/* The advanced mode, for wol_send_write()'s own copy of the frame. */
+	s->l = libnet_init(dryrun ? LIBNET_NONE : LIBNET_LINK_ADV, s->ifname,
 	    errbuf);
 	if (s->l == NULL) {
 		/* libnet closes its descriptor on failure, so errno is lost. */
@@ -206,10 +240,26 @@ wol_send_open(struct wol_sender *s, int dryrun)
 			    s->ifname));
 		return (fail(s, "%s: %s", s->ifname, errbuf));
 	}
+	if (!dryrun && read_nothing(libnet_getfd(s->l)) == -1) {
+		fail(s, "%s: read filter: %s", s->ifname, strerror(errno));
+		wol_send_close(s);
+		return (-1);
+	}
 	s->udp = s->ip = s->link = 0;
 	s->plen = 0;
-	s->errors = 0;		/* a new context has written nothing */
 	return (0);
+}
+
+/*
+ * Forget the frame built: the next wol_send_build() builds every block
+ * anew, from the addresses and options as they are then.
+ */
+void
+wol_send_reset(struct wol_sender *s)
+{
+	libnet_clear_packet(s->l);
+	s->udp = s->ip = s->link = 0;
+	s->plen = 0;
 }
 
 /*
@@ -305,21 +355,26 @@ wol_send_print(struct wol_sender *s, FILE *fp, size_t *len)
 	return (0);
 }
 
-/* Write the frame built last; len gets what was written. */
+/*
+ * Write the frame built last; len gets what was written.  The frame is
+ * put together here rather than in libnet_write(), which would free it
+ * with the password still in it.
+ */
 int
 wol_send_write(struct wol_sender *s, size_t *len)
 {
-	struct libnet_stats	 st;
-	int			 n;
+	uint8_t		*pkt;
+	uint32_t	 n;
+	int		 c;
 
-	n = libnet_write(s->l);
-	libnet_stats(s->l, &st);
-	/* libnet's count of failed writes: uint64_t before 1.3, int64_t since. */
-	if (n == -1 || (int64_t)st.packet_errors != s->errors) {
-		s->errors = (int64_t)st.packet_errors;
+	if (libnet_adv_cull_packet(s->l, &pkt, &n) == -1)
+		return (fail(s, "%s: %s", s->ifname, libnet_geterror(s->l)));
+	c = libnet_adv_write_link(s->l, pkt, n);
+	explicit_bzero(pkt, n);
+	libnet_adv_free_packet(s->l, pkt);
+	if (c == -1 || (uint32_t)c != n)
 		return (fail(s, "%s: write failed: %s", s->ifname,
 		    libnet_geterror(s->l)));
-	}
 	*len = n;
 	return (0);
 }

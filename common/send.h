@@ -53,7 +53,6 @@ struct wol_sender {
 	uint8_t			 edst[WOL_ADDR_LEN];
 	int32_t			 udp, ip, link;	/* libnet_ptag_t */
 	uint32_t		 plen;		/* payload the IP block has */
-	int64_t			 errors;	/* libnet's failed writes */
 	char			 err[SEND_ERRLEN];
 };
 
@@ -64,6 +63,7 @@ int	 wol_send_build(struct wol_sender *, const uint8_t *,
 	    const struct wol_pw *);
 int	 wol_send_print(struct wol_sender *, FILE *, size_t *);
 int	 wol_send_write(struct wol_sender *, size_t *);
+void	 wol_send_reset(struct wol_sender *);
 void	 wol_send_wipe(struct wol_sender *, const uint8_t *, int);
 void	 wol_send_close(struct wol_sender *);
 

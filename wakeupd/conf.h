@@ -115,10 +115,10 @@ void	 conf_refuse_hosts(const struct conf *);
 
 /* relay.c: the relay action. */
 void	 relay_init(const struct conf *, const char *, int);
-int	 relay_echo(const struct conf_host *, const struct wake_msg *,
+const char *relay_echo(const struct conf_host *, const struct wake_msg *,
 	    int64_t);
 const char *relay_send(const struct conf_host *, const struct wake_msg *,
-	    int64_t, char *, size_t);
+	    int64_t, char *, size_t, int *);
 
 /* runner.c: the run action's helper (see runner.c). */
 void	 runner_start(struct conf *);	/* before privileges are dropped */

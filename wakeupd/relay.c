@@ -26,16 +26,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "log.h"
 #include "send.h"
-#include "conf.h"
 
 /*
  * The relay action: a new magic packet, built from the validated MAC
  * and password with the libnet code wakeup(8) uses (common/send.c),
  * written out another interface.  Packet bytes are never forwarded.
- * The libnet contexts are opened at start, while the privilege to open
- * them is held; writing on them later needs none.
+ * The libnet contexts, one per interface, are opened at start, while
+ * the privilege to open them is held; writing on them later needs none.
+ * Every relay builds its frame anew, from the interface's addresses as
+ * they are then and the host's options.
  *
  * No loops: a frame for a relayed host whose Ethernet source is one of
  * our relay interfaces is our own relay heard again, and so is any
@@ -48,18 +50,27 @@
 #define RELAY_RATE	5	/* a second */
 #define RELAY_ECHO_MS	1000
 
+struct relayif {
+	struct wol_sender	 s;		/* its libnet context */
+};
+
 struct relay {
 	const struct conf_host	*h;
-	struct wol_sender	 s;
+	struct relayif		*rif;
 	int64_t			 last_ms;	/* last relayed; 0 never */
 };
 
+static struct relayif	*ifs;
+static int		 nifs;
 static struct relay	*relays;
 static int		 nrelays;
 static int64_t		 tokens_ms;		/* the budget, as time */
 
 static struct relay	*relay_find(const struct conf_host *);
-static int		 relay_setup(struct relay *, const char *, int);
+static struct relayif	*relayif_get(const char *, const char *,
+			    const char *, int);
+static int		 relay_dest(struct wol_sender *,
+			    const struct conf_relay *);
 
 static struct relay *
 relay_find(const struct conf_host *h)
@@ -72,43 +83,61 @@ relay_find(const struct conf_host *h)
 	return (NULL);
 }
 
-/* The interface, the destination, and unless checking, libnet. */
-static int
-relay_setup(struct relay *r, const char *file, int check)
+/* The interface's context, opened the first time (unless checking). */
+static struct relayif *
+relayif_get(const char *ifname, const char *file, const char *host,
+    int check)
 {
-	const struct conf_relay	*cr = &r->h->relay;
-	char			 to[INET6_ADDRSTRLEN];
-	int			 proto;
+	struct relayif	*r;
+	int		 i;
 
-	memset(&r->s, 0, sizeof(r->s));
-	r->s.vlan = cr->vlan;
-	r->s.port = cr->port != 0 ? cr->port : SEND_PORT;
+	for (i = 0; i < nifs; i++)
+		if (strcmp(ifs[i].s.ifname, ifname) == 0)
+			return (&ifs[i]);
+	r = &ifs[nifs];
+	memset(r, 0, sizeof(*r));
+	if (wol_send_iface(&r->s, ifname) == -1 ||
+	    (!check && wol_send_open(&r->s, 0) == -1)) {
+		warnx("%s: host %s: relay on %s", file, host, r->s.err);
+		return (NULL);
+	}
+	nifs++;
+	return (r);
+}
+
+/* The host's options, onto its interface's sender. */
+static int
+relay_dest(struct wol_sender *s, const struct conf_relay *cr)
+{
+	char	 to[INET6_ADDRSTRLEN];
+	int	 proto;
+
+	s->vlan = cr->vlan;
+	s->port = cr->port != 0 ? cr->port : SEND_PORT;
+	s->unicast = 0;
 	if (cr->proto == RELAY_ETHER)
 		proto = WOL_PROTO_ETHER;
 	else
 		proto = cr->to_af == AF_INET6 ? WOL_PROTO_UDP6 : WOL_PROTO_UDP4;
 	if (cr->to_af != 0 &&
-	    inet_ntop(cr->to_af, cr->to, to, sizeof(to)) == NULL)
-		errx(1, "%s: host %s: relay to: bad address", file,
-		    r->h->name);
-	if (wol_send_dest(&r->s, proto, cr->to_af != 0 ? to : NULL) == -1 ||
-	    wol_send_iface(&r->s, cr->ifname) == -1 ||
-	    (!check && wol_send_open(&r->s, 0) == -1)) {
-		warnx("%s: host %s: relay on %s", file, r->h->name, r->s.err);
+	    inet_ntop(cr->to_af, cr->to, to, sizeof(to)) == NULL) {
+		(void)strlcpy(s->err, "relay to: bad address", sizeof(s->err));
 		return (-1);
 	}
-	return (0);
+	return (wol_send_dest(s, proto, cr->to_af != 0 ? to : NULL));
 }
 
 /*
  * At start, as root: every relay's interface must exist, be up and be
- * Ethernet.  With check (wakeupd -n) nothing is opened.  Exits 1 with
- * one line on the first that is not.
+ * Ethernet, and each host's options must make a frame.  With check
+ * (wakeupd -n) nothing is opened.  Exits 1 with one line on the first
+ * that is not.
  */
 void
 relay_init(const struct conf *c, const char *file, int check)
 {
 	const struct conf_host	*h;
+	struct relay		*r;
 	int			 n = 0;
 
 	if (c == NULL)
@@ -118,15 +147,20 @@ relay_init(const struct conf *c, const char *file, int check)
 			n++;
 	if (n == 0)
 		return;
-	if ((relays = calloc(n, sizeof(*relays))) == NULL)
+	if ((relays = calloc(n, sizeof(*relays))) == NULL ||
+	    (ifs = calloc(n, sizeof(*ifs))) == NULL)
 		err(1, NULL);
 	TAILQ_FOREACH(h, &c->hosts, entry) {
 		if (h->action != HOST_RELAY)
 			continue;
-		relays[nrelays].h = h;
-		if (relay_setup(&relays[nrelays], file, check) == -1)
+		r = &relays[nrelays++];
+		r->h = h;
+		if ((r->rif = relayif_get(h->relay.ifname, file, h->name,
+		    check)) == NULL)
 			exit(1);
-		nrelays++;
+		if (relay_dest(&r->rif->s, &h->relay) == -1)
+			errx(1, "%s: host %s: %s", file, h->name,
+			    r->rif->s.err);
 	}
 	tokens_ms = 0;
 }
@@ -134,53 +168,56 @@ relay_init(const struct conf *c, const char *file, int check)
 /*
  * Is this packet for host h our own relay heard again?  Its Ethernet
  * source is one of our relay interfaces, or we relayed for h a moment
- * ago.
+ * ago.  Returns why, or NULL.
  */
-int
+const char *
 relay_echo(const struct conf_host *h, const struct wake_msg *m,
     int64_t now)
 {
 	struct relay	*r;
 	int		 i;
 
+	if (m->has_esrc)
+		for (i = 0; i < nifs; i++)
+			if (memcmp(ifs[i].s.ifmac, m->esrc,
+			    WOL_ADDR_LEN) == 0)
+				return ("sent from our relay interface");
 	if ((r = relay_find(h)) != NULL && r->last_ms != 0 &&
 	    now - r->last_ms < RELAY_ECHO_MS)
-		return (1);
-	if (!m->has_esrc)
-		return (0);
-	for (i = 0; i < nrelays; i++)
-		if (memcmp(relays[i].s.ifmac, m->esrc, WOL_ADDR_LEN) == 0)
-			return (1);
-	return (0);
+		return ("within a second of relaying it");
+	return (NULL);
 }
 
 /*
  * Relay for host h the packet m that its policy accepted: its own
  * password if the host names one, else the one that arrived.  Returns
- * NULL, or why nothing was sent.  What it sent goes in what.
+ * NULL, or why nothing was sent; *refused says whether that was the
+ * budget.  What it sent goes in what.
  */
 const char *
 relay_send(const struct conf_host *h, const struct wake_msg *m,
-    int64_t now, char *what, size_t whatlen)
+    int64_t now, char *what, size_t whatlen, int *refused)
 {
 	static char		 err[SEND_ERRLEN + 32];
 	const struct conf_relay	*cr = &h->relay;
+	struct wol_sender	*s;
 	struct relay		*r;
 	struct wol_pw		 pw;
 	size_t			 len;
 	int			 rv;
 
+	*refused = 0;
 	if ((r = relay_find(h)) == NULL)
 		return ("no relay set up for this host");
 	/* The budget: RELAY_BURST tokens, one back every 1000/RATE ms. */
 	if (tokens_ms < now - RELAY_BURST * (1000 / RELAY_RATE))
 		tokens_ms = now - RELAY_BURST * (1000 / RELAY_RATE);
 	if (tokens_ms + 1000 / RELAY_RATE > now) {
+		*refused = 1;
 		(void)snprintf(err, sizeof(err), "over the relay limit (%d at "
 		    "once, %d a second)", RELAY_BURST, RELAY_RATE);
 		return (err);
 	}
-	tokens_ms += 1000 / RELAY_RATE;
 
 	memset(&pw, 0, sizeof(pw));
 	if (cr->pw.len != 0)
@@ -189,18 +226,23 @@ relay_send(const struct conf_host *h, const struct wake_msg *m,
 		pw.len = m->pwlen;
 		memcpy(pw.buf, m->pw, m->pwlen);
 	}
-	/* Addresses may have changed since the last time. */
-	rv = wol_send_iface(&r->s, cr->ifname);
+	/* A new frame, from the interface as it is now. */
+	s = &r->rif->s;
+	wol_send_reset(s);
+	rv = wol_send_iface(s, cr->ifname);
 	if (rv == 0)
-		rv = wol_send_build(&r->s, m->mac, &pw);
+		rv = relay_dest(s, cr);
 	if (rv == 0)
-		rv = wol_send_write(&r->s, &len);
-	wol_send_wipe(&r->s, m->mac, pw.len);
+		rv = wol_send_build(s, m->mac, &pw);
+	if (rv == 0)
+		rv = wol_send_write(s, &len);
+	wol_send_wipe(s, m->mac, pw.len);
 	explicit_bzero(&pw, sizeof(pw));
 	if (rv == -1) {
-		(void)strlcpy(err, r->s.err, sizeof(err));
+		(void)strlcpy(err, s->err, sizeof(err));
 		return (err);
 	}
+	tokens_ms += 1000 / RELAY_RATE;
 	r->last_ms = now;
 	if (cr->vlan != 0)
 		(void)snprintf(what, whatlen, "relay on %s vlan %d, %zu bytes",

@@ -357,13 +357,15 @@ wake_host(const struct wake_msg *m, struct host *hp)
 	char			 mac[WOL_MAC_STRLEN], from[WOL_ADDR_STRLEN];
 	char			 what[128];
 	int64_t			 now = mono_ms();
+	int			 refused;
 
 	ifname = conf->ifs[m->ifidx].name;
 	wol_mac_ntoa(m->mac, mac, sizeof(mac));
 	sender_text(m, from, sizeof(from));
-	if (hp->c.action == ACT_RELAY && relay_echo(hp->h, m, now)) {
+	if (hp->c.action == ACT_RELAY &&
+	    (err = relay_echo(hp->h, m, now)) != NULL) {
 		log_debug("host %s mac %s on %s from %s: our own relay heard "
-		    "again, ignored", hp->c.name, mac, ifname, from);
+		    "again (%s), ignored", hp->c.name, mac, ifname, from, err);
 		return;
 	}
 
@@ -398,9 +400,12 @@ wake_host(const struct wake_msg *m, struct host *hp)
 		/* Refused at start until runner.c lands (conf_refuse_hosts). */
 		return;
 	}
-	if ((err = relay_send(hp->h, m, now, what, sizeof(what))) != NULL) {
-		log_warnx("wake host %s mac %s on %s from %s: relay failed: %s",
-		    hp->c.name, mac, ifname, from, err);
+	if ((err = relay_send(hp->h, m, now, what, sizeof(what),
+	    &refused)) != NULL) {
+		/* Rate-limited too: a flood must not fill the log. */
+		refuse_log("%s host %s mac %s on %s from %s: %s%s",
+		    refused ? "refuse" : "wake", hp->c.name, mac, ifname,
+		    from, refused ? "" : "relay failed: ", err);
 		/* Nothing was sent: the next packet may try again. */
 		s->r.last_ms = 0;
 		return;

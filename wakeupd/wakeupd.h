@@ -62,8 +62,8 @@ struct wake_msg {
 	uint8_t		 pw[WOL_PW_MAXLEN];
 	uint8_t		 sender_af;		/* AF_INET, AF_INET6 or 0 */
 	uint8_t		 sender[16];		/* IP address, or MAC if 0 */
-	uint8_t		 has_esrc;		/* 1: an Ethernet frame */
-	uint8_t		 esrc[WOL_ADDR_LEN];	/* its source address */
+	uint8_t		 has_esrc;		/* 1: esrc is set */
+	uint8_t		 esrc[WOL_ADDR_LEN];	/* the Ethernet source */
 };
 
 /*
@@ -160,7 +160,10 @@ struct wakeup_conf {
 	struct conf	*file;			/* hosts; NULL without a file */
 };
 
-/* conf.c: how many libvirt connections: -c's, or the default URI. */
+/*
+ * conf.c: how many libvirt connections: the URIs, else the default URI
+ * (none with a configuration file).
+ */
 int	 conf_nconns(const struct wakeup_conf *);
 
 /* loop.c: the privileged process's loop. */

@@ -11,8 +11,9 @@
 # broadcast and port, IPv6; the password that arrived carried through,
 # or the host's own put in.  The host's policy refuses senders outside
 # its from list and wrong passwords, and nothing reaches C.  With both
-# legs listened, a relay heard again is not relayed again; a burst over
-# the global budget is cut at it.
+# legs listened, a relay heard again is not relayed again, and a frame
+# from a relay interface's address is never relayed; a burst over the
+# global budget is cut at it, and the budget comes back at its rate.
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
@@ -22,7 +23,9 @@ CASES="plain tagged ethertype directed ipv6 carried own"
 needroot "relay: setup" "relay: -n lists the hosts" \
     "relay: no such relay interface" $(for c in $CASES; do echo "relay: $c"; done) \
     "relay: from list refuses" "relay: wrong password refused" \
-    "relay: a loop relays once" "relay: the global budget"
+    "relay: a frame from our relay interface is not relayed" \
+    "relay: a loop relays once" "relay: the global budget" \
+    "relay: the budget refills"
 
 MACC=02:00:5e:10:00:0c
 MACD=02:00:5e:10:00:0d
@@ -56,6 +59,7 @@ capc() {
 	CAP_PID=$!
 	lv_poll 100 grep -q "listening on" "$1.err"
 }
+at_cleanup 'kill $CAP_PID 2>/dev/null' 
 
 # The link-local address wc0 must have before the IPv6 relay can run.
 has_ll() {
@@ -77,6 +81,7 @@ lv_poll 50 has_ll || { fail "relay: setup" "no link-local address on wc0"; exit 
 umask 077
 cat >"$CONF" <<CONFEOF
 listen on wb0
+debounce 0
 host plain { mac $T_PLAIN; relay on wc0 }
 host tagged { mac $T_TAGGED; relay on wc0 vlan 20 }
 host ethertype { mac $T_ETHER; relay on wc0 ether }
@@ -142,6 +147,11 @@ relay() {
 	    -e wol.mac 2>/dev/null | tr '\t' ' ')
 	_dpw=$(tsh -r "$TMPD/$_n.pcap" --disable-protocol echo -V 2>/dev/null |
 	    awk '/^ *Password: / { print $2; exit }')
+	# Checksums as tshark computes them: 1 is good (none for 0x0842).
+	_sum=$(tsh -r "$TMPD/$_n.pcap" --disable-protocol echo \
+	    -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+	    -T fields -e ip.checksum.status -e udp.checksum.status \
+	    2>/dev/null | tr -d '\t1')
 	if [ "$_got" != "$_want" ]; then
 		fail "relay: $_n" "frame $_got, want $_want"
 	elif [ "$(echo "$_got" | tail -c $((_plen + 1)))" != \
@@ -149,6 +159,8 @@ relay() {
 		fail "relay: $_n" "magic packet differs from mkframe.sh's"
 	elif [ "$_dis" != "$MACC $_t" ]; then
 		fail "relay: $_n" "tshark: '$_dis', want '$MACC $_t'"
+	elif [ -n "$_sum" ]; then
+		fail "relay: $_n" "tshark: a checksum is not good: $_sum"
 	elif [ -n "$_pw" ] && [ "$_dpw" != "$_pw" ]; then
 		fail "relay: $_n" "tshark: password '$_dpw', want $_pw"
 	elif ! waitline "$_l" "wake host $_n mac $_t on wb0 from .*: relay on wc0"; then
@@ -190,6 +202,22 @@ nothing_relayed "relay: from list refuses" $T_DENIED "" \
     "refuse host denied mac $T_DENIED on wb0 from $IPA: not allowed: sender not in the host's from list"
 nothing_relayed "relay: wrong password refused" $T_CARRIED \
     "-s 0a:0b:0c:0d:0e:00" "refuse host carried .*: wrong password"
+
+# A frame for a relayed host with wc0's address as its source is ours,
+# whatever comes between: not relayed (a second after the last relay).
+sleep 1.1
+_l=$(nlines)
+capc "$TMPD/own.pcap" 1
+insa "$SF" wa0 "$(frame -s $MACC udp4 $T_PLAIN)"
+if ! waitline "$_l" "host plain .*our own relay heard again \(sent from our relay interface\)"; then
+	cap_stop
+	fail "relay: a frame from our relay interface is not relayed" \
+	    "$(logtail)"
+else
+	cap_stop
+	check "relay: a frame from our relay interface is not relayed" \
+	    test -z "$(cap_hex "$TMPD/own.pcap")"
+fi
 wd_stop
 
 # A loop: both legs listened, debounce off.  wakeupd hears its own relay
@@ -205,14 +233,17 @@ if ! wd_start -v -F "$CONF"; then
 else
 	_l=$(nlines)
 	capc "$TMPD/loop.pcap" 10
-	insa "$WAKEUP" wa0 $T_PLAIN
-	waitline "$_l" "our own relay heard again" 5
+	# Twice: the second, a moment later, is taken for an echo too.
+	insa "$WAKEUP" -c 2 -i 100 wa0 $T_PLAIN
+	waitline "$_l" "our own relay heard again \(sent from our relay interface\)" 5
 	_seen=$?
+	waitline "$_l" "our own relay heard again \(within a second of relaying it\)" 5
+	_seen2=$?
 	sleep 1
 	cap_stop
 	_n=$(cap_hex "$TMPD/loop.pcap" | wc -l | tr -d ' ')
 	_r=$(count_lines "$_l" "wake host plain .*: relay on wc0")
-	if [ "$_seen" -ne 0 ]; then
+	if [ "$_seen" -ne 0 ] || [ "$_seen2" -ne 0 ]; then
 		fail "relay: a loop relays once" "own relay not heard: $(logtail)"
 	elif [ "$_n" != 1 ] || [ "$_r" != 1 ]; then
 		fail "relay: a loop relays once" "$_n frames, $_r relays"
@@ -224,37 +255,59 @@ fi
 
 # The global budget: 30 hosts, one packet each at once; 20 relayed (and
 # one more for each 200 ms that passes), the rest refused with the limit.
+# Then, a measured while later, 30 other hosts: as many relayed as
+# tokens came back meanwhile, one each 200 ms.
 {
 	echo "listen on wb0"
 	echo "debounce 0"
 	i=10
-	while [ $i -lt 40 ]; do
+	while [ $i -lt 70 ]; do
 		echo "host b$i { mac 02:00:5e:10:02:$i; relay on wc0 }"
 		i=$((i + 1))
 	done
 } >"$CONF"
-if ! wd_start -F "$CONF"; then
-	fail "relay: the global budget" "wakeupd not ready: $(logtail)"
-else
-	_l=$(nlines)
-	capc "$TMPD/burst.pcap" 30
-	i=10
+# burst FIRST: packets for hosts bFIRST..bFIRST+29 at once.
+burst() {
+	i=$1
+	_end=$(($1 + 30))
 	set --
-	while [ $i -lt 40 ]; do
+	while [ $i -lt $_end ]; do
 		set -- "$@" 02:00:5e:10:02:$i
 		i=$((i + 1))
 	done
 	insa "$WAKEUP" wa0 "$@"
+}
+if ! wd_start -F "$CONF"; then
+	fail "relay: the global budget" "wakeupd not ready: $(logtail)"
+	fail "relay: the budget refills" "wakeupd not ready"
+else
+	_l=$(nlines)
+	capc "$TMPD/burst.pcap" 30
+	_t0=$(now_ms)
+	burst 10
 	waitline "$_l" "over the relay limit" 5
-	sleep 1
+	sleep 0.5
 	cap_stop
 	_n=$(cap_hex "$TMPD/burst.pcap" | wc -l | tr -d ' ')
 	_over=$(count_lines "$_l" "over the relay limit")
-	if [ "$_n" -lt 20 ] || [ "$_n" -gt 23 ] || [ "$_over" -lt 7 ]; then
+	if [ "$_n" -lt 20 ] || [ "$_n" -gt 25 ] || [ "$_over" -lt 5 ]; then
 		fail "relay: the global budget" "$_n relayed, $_over refused"
 	else
 		pass "relay: the global budget"
 	fi
 	echo "# $_n of 30 relayed at once"
+	capc "$TMPD/refill.pcap" 30
+	_t1=$(now_ms)
+	burst 40
+	_t2=$(now_ms)
+	sleep 0.5
+	cap_stop
+	_n2=$(cap_hex "$TMPD/refill.pcap" | wc -l | tr -d ' ')
+	# Tokens: those that came back since the first burst's last.
+	_lo=$(((_t1 - _t0) / 200 - (_n - 20) - 1))
+	_hi=$(((_t2 - _t0) / 200 - (_n - 20) + 2))
+	echo "# $_n2 of 30 relayed $((_t1 - _t0)) ms later (want $_lo to $_hi)"
+	check "relay: the budget refills" test "$_n2" -ge "$_lo" -a \
+	    "$_n2" -le "$_hi" -a "$_n2" -lt 20
 	wd_stop
 fi
