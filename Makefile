@@ -16,6 +16,7 @@ LIBEXECDIR?=	$(PREFIX)/libexec
 MANDIR?=	$(PREFIX)/man
 ETCDIR?=	/etc
 SYSTEMDDIR?=	/lib/systemd/system
+EXAMPLEDIR?=	$(PREFIX)/share/examples/wakeupd
 DESTDIR?=
 INSTALL?=	install
 
@@ -194,6 +195,10 @@ install: $(PROGS)
 		    >$(DESTDIR)$(SYSTEMDDIR)/wakeupd.service; \
 		chmod 0444 $(DESTDIR)$(SYSTEMDDIR)/wakeupd.service; \
 		echo "installed $(DESTDIR)$(SYSTEMDDIR)/wakeupd.service"; \
+		$(INSTALL) -d $(DESTDIR)$(EXAMPLEDIR); \
+		$(INSTALL) -m 0444 wakeupd/wakeupd-run.conf \
+		    $(DESTDIR)$(EXAMPLEDIR)/wakeupd-run.conf; \
+		echo "installed $(DESTDIR)$(EXAMPLEDIR)/wakeupd-run.conf"; \
 	fi
 
 clean:
