@@ -107,7 +107,7 @@ static void	 cmd_start(int, const struct run_msg *);
 static __dead void cmd_exec(const struct conf_host *, const struct runuser *,
 		    const struct run_msg *, int);
 static void	 cmd_output(const struct conf_host *, struct cmd *);
-static void	 cmd_line(const struct conf_host *, struct cmd *);
+static void	 cmd_line(const struct conf_host *, struct cmd *, int);
 static void	 cmd_close(const struct conf_host *, struct cmd *);
 static void	 cmd_reaped(int, int);
 static void	 cmd_term(struct cmd *, int64_t);
@@ -416,7 +416,7 @@ runner_main(int sock)
 			stop_at = now + RUN_GRACE_MS + RUN_STOP_MS;
 		}
 		for (i = 0; i < run_nhosts; i++)
-			if (pfd[i + 2].fd != -1 && pfd[i + 2].revents != 0)
+			if (cmds[i].fd != -1 && pfd[i + 2].revents != 0)
 				cmd_output(run_hosts[i], &cmds[i]);
 	}
 }
@@ -429,10 +429,15 @@ runner_main(int sock)
 static void
 runner_request(int sock, int *stopping)
 {
-	struct run_msg	 m;
+	union {
+		struct run_msg	 m;
+		uint8_t		 over[sizeof(struct run_msg) + 1];
+	}		 u;
+	struct run_msg	*m = &u.m;
 	ssize_t		 n;
 
-	n = recv(sock, &m, sizeof(m) + 1, MSG_DONTWAIT);
+	/* One byte more than a message: a longer one is seen as such. */
+	n = recv(sock, &u, sizeof(u), MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == EINTR))
 		return;
@@ -442,13 +447,13 @@ runner_request(int sock, int *stopping)
 		*stopping = 1;
 		return;
 	}
-	if ((size_t)n != sizeof(m) || m.kind != MSG_RUN ||
-	    m.host >= (uint32_t)run_nhosts ||
-	    run_hosts[m.host]->action != HOST_RUN)
+	if ((size_t)n != sizeof(*m) || m->kind != MSG_RUN ||
+	    m->host >= (uint32_t)run_nhosts ||
+	    run_hosts[m->host]->action != HOST_RUN)
 		fatalx("malformed message from the parent");
-	msg_string(m.ifname, sizeof(m.ifname), "interface");
-	msg_string(m.from, sizeof(m.from), "sender");
-	cmd_start(m.host, &m);
+	msg_string(m->ifname, sizeof(m->ifname), "interface");
+	msg_string(m->from, sizeof(m->from), "sender");
+	cmd_start(m->host, m);
 }
 
 /* A NUL-terminated, printable, non-empty string, or fatal. */
@@ -592,7 +597,7 @@ cmd_output(const struct conf_host *h, struct cmd *c)
 		for (i = 0; i < n; i++) {
 			if (buf[i] == '\n') {
 				if (!c->cut)
-					cmd_line(h, c);
+					cmd_line(h, c, 0);
 				c->len = 0;
 				c->cut = 0;
 				continue;
@@ -600,7 +605,7 @@ cmd_output(const struct conf_host *h, struct cmd *c)
 			if (c->cut)
 				continue;
 			if (c->len == RUN_LINEMAX) {
-				cmd_line(h, c);
+				cmd_line(h, c, 1);
 				c->len = 0;
 				c->cut = 1;
 				continue;
@@ -615,7 +620,7 @@ cmd_output(const struct conf_host *h, struct cmd *c)
  * backslash as two), up to so many per command.
  */
 static void
-cmd_line(const struct conf_host *h, struct cmd *c)
+cmd_line(const struct conf_host *h, struct cmd *c, int cut)
 {
 	char		 text[RUN_LINEMAX * 4 + 1];
 	unsigned char	 ch;
@@ -632,15 +637,14 @@ cmd_line(const struct conf_host *h, struct cmd *c)
 		if (ch == '\\') {
 			text[o++] = '\\';
 			text[o++] = '\\';
-		} else if (isprint(ch) || ch == ' ')
+		} else if (isprint(ch))
 			text[o++] = ch;
 		else
 			o += snprintf(text + o, sizeof(text) - o, "\\x%02x",
 			    ch);
 	}
 	text[o] = '\0';
-	log_info("host %s: %s%s", h->name, text, c->len == RUN_LINEMAX ?
-	    " (cut)" : "");
+	log_info("host %s: %s%s", h->name, text, cut ? " (cut)" : "");
 }
 
 /* The end of the output: what is left of a line, then the pipe. */
@@ -650,7 +654,7 @@ cmd_close(const struct conf_host *h, struct cmd *c)
 	if (c->fd == -1)
 		return;
 	if (c->len > 0 && !c->cut)
-		cmd_line(h, c);
+		cmd_line(h, c, 0);
 	c->len = 0;
 	close(c->fd);
 	c->fd = -1;

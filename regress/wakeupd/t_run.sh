@@ -18,7 +18,8 @@
 needroot "run: setup" "run: unknown user at start" "run: a VM started" \
     "run: exit status logged" "run: argv literal" "run: environment" \
     "run: as nobody" "run: as root without as" "run: signals and mask" \
-    "run: stdin and descriptors" "run: time limit kills the group" \
+    "run: stdin and descriptors" "run: output escaped, cut and bounded" \
+    "run: time limit kills the group" \
     "run: one per host" "run: stop ends a command" \
     "run: the VM outlives the daemon" "run: run process death is fatal"
 
@@ -65,7 +66,7 @@ at_cleanup wd_stop
 mkdir -m 0755 "$D" || { fail "run: setup" "mkdir"; exit 1; }
 
 i=1
-for h in vm false touch env asn root sigs fds hang slow stopme; do
+for h in vm false touch env asn root sigs fds hang slow stopme chatty; do
 	eval M_$h=$(mac $i)
 	i=$((i + 1))
 done
@@ -105,6 +106,14 @@ host "hang" {
 host "slow" { mac $M_slow; run "/bin/sleep" "4" }
 host "stopme" { mac $M_stopme; run "/bin/sleep" "300"; timeout 300 }
 EOF
+# Output: a control byte and a backslash, a 300-byte line, 60 more.
+cat >>"$C" <<'EOF'
+host "chatty" {
+	mac @M@
+	run "/bin/sh" "-c" "printf 'a\\001b\\\\c\\n'; printf '%0300d\\n' 0; i=0; while [ $i -lt 60 ]; do echo l$i; i=$((i + 1)); done"
+}
+EOF
+sed -i "s/@M@/$M_chatty/" "$C"
 wd_start -v -F "$C" || { fail "run: setup" "wakeupd: $(logtail)"; exit 1; }
 RPID=$(sed -n 's/.*run process \([0-9]*\) started$/\1/p' "$LOG")
 if [ -n "$RPID" ] && lv_alive "$RPID" &&
@@ -193,6 +202,26 @@ if ended "$n0" fds "exited 0" && out "$n0" fds >"$TMPD/got" &&
 	pass "run: stdin and descriptors"
 else
 	fail "run: stdin and descriptors" "$(tr '\n' '|' <"$TMPD/got")"
+fi
+
+# Escaped, cut, and no more than 50 lines.
+n0=$(nlines)
+wake chatty
+{
+	printf '%s\n' 'a\x01b\\c' "$(printf '%0200d' 0) (cut)"
+	i=0
+	while [ $i -lt 48 ]; do
+		echo "l$i"
+		i=$((i + 1))
+	done
+	echo "further output not logged"
+} >"$TMPD/want"
+if ended "$n0" chatty "exited 0" && out "$n0" chatty >"$TMPD/got" &&
+    diff -u "$TMPD/want" "$TMPD/got" >"$TMPD/diff"; then
+	pass "run: output escaped, cut and bounded"
+else
+	fail "run: output escaped, cut and bounded" "$(head -c 600 "$TMPD/diff" |
+	    tr '\n' '|')"
 fi
 
 # The shell and both its sleeps: one process group, ended at 2 s.
