@@ -8,8 +8,8 @@
 # at their defaults, none blocked, stdin /dev/null and no other
 # descriptor; one command per host at a time; wakeupd's stop ends what
 # still runs; an unknown user stops the start; the run process's
-# death ends the daemon.  No libvirtd: the file's libvirt statement
-# names the test driver.
+# death ends the daemon.  No libvirtd: the file names hosts and no
+# libvirt URI.
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
@@ -82,7 +82,6 @@ expect_fail "run: unknown user at start" \
     "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody -F "$C"
 
 conf "$C" <<EOF
-libvirt "test:///default"
 debounce 0
 host "vm" {
 	mac $M_vm
