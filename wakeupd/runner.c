@@ -100,6 +100,8 @@ static struct cmd	 *cmds;
 static int		  sigfd[2] = { -1, -1 };
 
 static __dead void runner_main(int);
+static int	 runner_setup(int);
+static void	 runner_done(int64_t, int64_t);
 static void	 runner_signal(int);
 static void	 runner_request(int, int *);
 static void	 msg_string(const char *, size_t, const char *);
@@ -295,17 +297,17 @@ runner_signal(int sig)
 	errno = saved;
 }
 
-static __dead void
-runner_main(int sock)
+/*
+ * The runner's descriptors, signals and name; returns its socket, now
+ * descriptor 3.
+ */
+static int
+runner_setup(int sock)
 {
 	struct sigaction	 sa;
-	struct pollfd		*pfd;
 	struct conf_host	*h;
 	sigset_t		 none;
-	unsigned char		 sigs[64];
-	int64_t			 now, stop_at = 0;
-	ssize_t			 n;
-	int			 i, j, np, timeout, stopping = 0;
+	int			 i;
 
 	setproctitle("[run]");
 	log_procname("wakeupd[run]");
@@ -352,7 +354,40 @@ runner_main(int sock)
 		fatal("sigaction");
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	return (sock);
+}
 
+/*
+ * Stopping since stop_at was set: exit once every command and its
+ * group has ended, or at stop_at whatever is left.
+ */
+static void
+runner_done(int64_t now, int64_t stop_at)
+{
+	int	 i, left = 0;
+
+	for (i = 0; i < run_nhosts; i++) {
+		if (cmds[i].pid == 0)
+			continue;
+		left++;
+		if (now >= stop_at && !cmds[i].reaped)
+			log_warnx("host %s: pid %ld has not ended; leaving it",
+			    run_hosts[i]->name, (long)cmds[i].pid);
+	}
+	if (left == 0 || now >= stop_at)
+		exit(0);
+}
+
+static __dead void
+runner_main(int sock)
+{
+	struct pollfd		*pfd;
+	unsigned char		 sigs[64];
+	int64_t			 now, stop_at = 0;
+	ssize_t			 n;
+	int			 i, j, np, timeout, stopping = 0;
+
+	sock = runner_setup(sock);
 	if ((cmds = calloc(run_nhosts, sizeof(*cmds))) == NULL ||
 	    (pfd = calloc(run_nhosts + 2, sizeof(*pfd))) == NULL)
 		fatal("calloc");
@@ -361,23 +396,8 @@ runner_main(int sock)
 
 	for (;;) {
 		now = mono_ms();
-		if (stopping) {
-			for (i = 0; i < run_nhosts; i++)
-				if (cmds[i].pid != 0)
-					break;
-			if (i == run_nhosts)
-				exit(0);
-			if (now >= stop_at) {
-				for (; i < run_nhosts; i++)
-					if (cmds[i].pid != 0 &&
-					    !cmds[i].reaped)
-						log_warnx("host %s: pid %ld "
-						    "has not ended; leaving it",
-						    run_hosts[i]->name,
-						    (long)cmds[i].pid);
-				exit(0);
-			}
-		}
+		if (stopping)
+			runner_done(now, stop_at);
 		timeout = cmd_timers(now);
 		if (stopping && (timeout == -1 || timeout > stop_at - now))
 			timeout = stop_at - now;
