@@ -67,7 +67,8 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
 		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o \
 		wakeupd/msg.o wakeupd/parse.o wakeupd/conf.o wakeupd/worker.o \
-		wakeupd/relay.o wakeupd/runner.o
+		wakeupd/relay.o wakeupd/runner.o \
+		wakeupd/runproc.o
 # The capture process: libpcap and the packet format (dissection and
 # validation) only; no libvirt, libxml2 or libnet.
 CAPTURE_OBJS=	wakeupd/wakeupd-capture.o wakeupd/capture.o wakeupd/sandbox.o \
@@ -97,6 +98,7 @@ $(COMMON_OBJS) $(SEND_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS) $(CAPTURE_OBJS): \
 $(SEND_OBJS) $(WAKEUP_OBJS) wakeupd/relay.o: common/send.h
 $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(WAKEUPD_HDRS)
 wakeupd/conn.o wakeupd/worker.o: wakeupd/conn.h
+wakeupd/runner.o wakeupd/runproc.o: wakeupd/runner.h
 # Named, so that GNU make keeps the generated parser.
 wakeupd/parse.o: wakeupd/parse.c
 

@@ -119,7 +119,7 @@ int	 relay_echo(const struct conf_host *, const struct wake_msg *,
 const char *relay_send(const struct conf_host *, const struct wake_msg *,
 	    int64_t, char *, size_t);
 
-/* runner.c: the run action's helper (see runner.c). */
+/* runner.c: the run action's helper (see runner.c and runproc.c). */
 void	 runner_check(struct conf *, const char *);
 void	 runner_start(struct conf *);	/* before privileges are dropped */
 void	 runner_run(const struct conf_host *, const struct wake_msg *,
