@@ -16,6 +16,7 @@ LIBEXECDIR?=	$(PREFIX)/libexec
 MANDIR?=	$(PREFIX)/man
 ETCDIR?=	/etc
 SYSTEMDDIR?=	/lib/systemd/system
+EXAMPLEDIR?=	$(PREFIX)/share/examples/wakeupd
 DESTDIR?=
 INSTALL?=	install
 
@@ -66,7 +67,8 @@ WAKEUPD_OBJS=	wakeupd/wakeupd.o wakeupd/capture.o wakeupd/loop.o \
 		wakeupd/log.o wakeupd/sandbox.o wakeupd/known.o \
 		wakeupd/privdrop.o wakeupd/known_send.o wakeupd/privsep.o \
 		wakeupd/msg.o wakeupd/parse.o wakeupd/conf.o wakeupd/worker.o \
-		wakeupd/relay.o
+		wakeupd/relay.o wakeupd/runner.o \
+		wakeupd/runproc.o
 # The capture process: libpcap and the packet format (dissection and
 # validation) only; no libvirt, libxml2 or libnet.
 CAPTURE_OBJS=	wakeupd/wakeupd-capture.o wakeupd/capture.o wakeupd/sandbox.o \
@@ -96,6 +98,7 @@ $(COMMON_OBJS) $(SEND_OBJS) $(WAKEUP_OBJS) $(WAKEUPD_OBJS) $(CAPTURE_OBJS): \
 $(SEND_OBJS) $(WAKEUP_OBJS) wakeupd/relay.o: common/send.h
 $(WAKEUPD_OBJS) $(CAPTURE_OBJS): $(WAKEUPD_HDRS)
 wakeupd/conn.o wakeupd/worker.o: wakeupd/conn.h
+wakeupd/runner.o wakeupd/runproc.o: wakeupd/runner.h
 # Named, so that GNU make keeps the generated parser.
 wakeupd/parse.o: wakeupd/parse.c
 
@@ -194,6 +197,10 @@ install: $(PROGS)
 		    >$(DESTDIR)$(SYSTEMDDIR)/wakeupd.service; \
 		chmod 0444 $(DESTDIR)$(SYSTEMDDIR)/wakeupd.service; \
 		echo "installed $(DESTDIR)$(SYSTEMDDIR)/wakeupd.service"; \
+		$(INSTALL) -d $(DESTDIR)$(EXAMPLEDIR); \
+		$(INSTALL) -m 0444 wakeupd/wakeupd-run.conf \
+		    $(DESTDIR)$(EXAMPLEDIR)/wakeupd-run.conf; \
+		echo "installed $(DESTDIR)$(EXAMPLEDIR)/wakeupd-run.conf"; \
 	fi
 
 clean:

@@ -127,22 +127,6 @@ conf_nconns(const struct wakeup_conf *cf)
 	return (cf->file != NULL ? 0 : 1);
 }
 
-/*
- * Run is parsed and checked, not yet acted on: refuse to start rather
- * than pretend.
- */
-void
-conf_refuse_hosts(const struct conf *c)
-{
-	const struct conf_host	*h;
-
-	if (c == NULL)
-		return;
-	TAILQ_FOREACH(h, &c->hosts, entry)
-		if (h->action == HOST_RUN)
-			errx(1, "host %s: run is not supported yet", h->name);
-}
-
 static void
 print_string(FILE *fp, const char *s)
 {

@@ -111,7 +111,6 @@ int	 conf_merge(struct conf *, struct wakeup_conf *, char **, int,
 	    const char **);
 void	 conf_print(FILE *, const struct wakeup_conf *, const char **, int,
 	    const struct conf *);
-void	 conf_refuse_hosts(const struct conf *);
 
 /* relay.c: the relay action. */
 void	 relay_init(const struct conf *, const char *, int);
@@ -120,10 +119,12 @@ const char *relay_echo(const struct conf_host *, const struct wake_msg *,
 const char *relay_send(const struct conf_host *, const struct wake_msg *,
 	    int64_t, char *, size_t, int *);
 
-/* runner.c: the run action's helper (see runner.c). */
+/* runner.c: the run action's helper (see runner.c and runproc.c). */
+void	 runner_check(struct conf *, const char *);
 void	 runner_start(struct conf *);	/* before privileges are dropped */
 void	 runner_run(const struct conf_host *, const struct wake_msg *,
 	    const char *);
+int	 runner_exited(void);
 void	 runner_stop(void);
 
 #endif /* CONF_H */

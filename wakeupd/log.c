@@ -37,6 +37,7 @@
  */
 
 static int		 log_to_stderr = 1;
+static int		 log_facility = LOG_DAEMON;
 static int		 threaded;		/* _exit: see log_threaded() */
 static int		 log_sock = -1;
 static size_t		 log_dropped;
@@ -54,10 +55,22 @@ void
 log_init(int to_stderr, int facility)
 {
 	log_to_stderr = to_stderr;
+	log_facility = facility;
 	if (!to_stderr)
 		/* LOG_NDELAY: the socket must exist before chroot. */
 		openlog("wakeupd", LOG_PID | LOG_NDELAY, facility);
 	tzset();
+}
+
+/*
+ * A process forked from the daemon that closed the descriptors it
+ * inherited (after closelog(3)) opens syslog's socket again.
+ */
+void
+log_reopen(void)
+{
+	if (!log_to_stderr)
+		log_init(0, log_facility);
 }
 
 /*

@@ -22,6 +22,7 @@
 #include "compat.h"
 
 void	 log_init(int, int);
+void	 log_reopen(void);
 void	 log_setverbose(int);
 void	 log_threaded(void);
 __dead void log_exit(int);

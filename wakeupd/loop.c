@@ -33,8 +33,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "conf.h"
 #include "log.h"
-#include "wakeupd.h"
 
 /*
  * The privileged process's loop: libvirt's default event loop, on the
@@ -218,8 +218,13 @@ signal_cb(int watch __unused, int fd, int events __unused, void *arg __unused)
 			break;
 		}
 	}
-	if (chld && !quit)
+	if (chld && !quit) {
 		child_exited(WNOHANG);
+		if (runner_exited()) {
+			quit = 1;
+			exit_status = 1;
+		}
+	}
 }
 
 /* Log how the capture process ended, waiting for it unless nohang. */
@@ -276,6 +281,8 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 	    sigaction(SIGCHLD, &sa, NULL) == -1)
 		fatal("sigaction");
 
+	/* With the privileges we have, and before any thread. */
+	runner_start(conf->file);
 	/* Before any thread: capabilities are per thread. */
 	priv_drop_parent();
 	/* libvirt before any thread; the threads take no signals. */
@@ -320,6 +327,8 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 		    !signalled)
 			child_status(status);
 	}
+	/* Its commands end as at their time limit, within a bound. */
+	runner_stop();
 	if (signalled)
 		exit_status = 0;
 	/*

@@ -397,7 +397,8 @@ wake_host(const struct wake_msg *m, struct host *hp)
 	if (dc.action == ACT_RUN) {
 		log_info("wake host %s mac %s on %s from %s: run", hp->c.name,
 		    mac, ifname, from);
-		/* Refused at start until runner.c lands (conf_refuse_hosts). */
+		/* The run process logs the rest: it never answers. */
+		runner_run(hp->h, m, ifname);
 		return;
 	}
 	if ((err = relay_send(hp->h, m, now, what, sizeof(what),

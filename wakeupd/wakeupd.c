@@ -111,7 +111,7 @@ configure(const char *file, struct wakeup_conf *cf, char **argv, int argc,
 	cf->file = c;
 	if (noaction)
 		conf_print(stdout, cf, ifn, n, c);
-	conf_refuse_hosts(c);
+	runner_check(c, file != NULL ? file : WAKEUPD_CONF);
 	if (n == 0)
 		errx(1, "%s: no listen statement and no interface given",
 		    file != NULL ? file : WAKEUPD_CONF);

@@ -163,6 +163,9 @@ elif [ "$en" != disabled ]; then
 	fail "deb: unit" "is-enabled: $en"
 elif ! grep -qx 'WAKEUPD_ARGS=' "$R/etc/default/wakeupd"; then
 	fail "deb: unit" "/etc/default/wakeupd: $(cat "$R/etc/default/wakeupd")"
+elif ! grep -qx 'KillMode=process' \
+    "$R/usr/share/doc/wakeupd/examples/wakeupd-run.conf"; then
+	fail "deb: unit" "no run drop-in in /usr/share/doc/wakeupd/examples"
 else
 	pass "deb: unit"
 fi

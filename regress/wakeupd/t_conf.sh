@@ -3,10 +3,10 @@
 # syntax with passwords masked; macros and include; each parse error as
 # its one line naming file and line, table-driven; the file checks
 # (owner, mode, passwords readable by others); how the command line and
-# the file combine; run refused until it exists; and, as
+# the file combine; run as an unknown user refused; and, as
 # root, a daemon that listens and serves libvirt as the file says.
 # Nothing here starts a daemon outside a namespace of its own: the
-# error cases stop at the file, the -n cases at the host refusal or on
+# error cases stop at the file, the -n cases at an unknown user or on
 # lo with libvirt's test driver.
 
 . "${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/regress/lib.sh"
@@ -147,8 +147,8 @@ check "conf: -F with -r is a usage error" test $rc -eq 1 -a ! -s "$TMPD/out" \
     -a "$(head -n 1 "$TMPD/err")" = "usage: wakeupd [-dnopv] [-C program] [-c uri] [-F file] [-f filter]"
 
 # Every statement, macros and include, printed back: passwords masked,
-# MACs and addresses in their canonical form.  The hosts stop -n, with
-# one line, before anything is opened.
+# MACs and addresses in their canonical form.  ct102's user, which does
+# not exist, stops -n with one line before anything is opened.
 mkdir -p "$TMPD/conf.d"
 conf "$TMPD/conf.d/hosts.inc" 'host web1 {
 	mac FE:E1:BA:D0:00:01 # upper case
@@ -229,7 +229,7 @@ if [ $rc -ne 1 ]; then
 	fail "conf: every statement, printed back" "exit $rc, want 1"
 elif ! diff -u "$TMPD/want" "$TMPD/out" >"$TMPD/diff"; then
 	fail "conf: every statement, printed back" "$(tr '\n' '|' <"$TMPD/diff")"
-elif [ "$(cat "$TMPD/err")" != "wakeupd: host web1: run is not supported yet" ]
+elif [ "$(cat "$TMPD/err")" != "wakeupd: $C: host ct102: run as _wol: no such user" ]
 then
 	fail "conf: every statement, printed back" "stderr $(cat "$TMPD/err")"
 else
@@ -245,12 +245,14 @@ conf "$TMPD/again.conf" "$(sed 's/"\*\*\*\*\*\*\*\*"/1.2.3.4/' "$TMPD/out" |
 check "conf: the printout parses and prints the same" \
     diff -u "$TMPD/out" "$TMPD/out2"
 
-# run alone is refused the same way.
-conf "$C" 'listen on lo\nlibvirt "test:///default"\nhost a { mac 02:00:00:00:00:01; run "/bin/true" }\n'
+# run is accepted, but not as a user that does not exist (t_run.sh
+# runs commands).
+conf "$C" 'listen on lo\nlibvirt "test:///default"\nhost a { mac 02:00:00:00:00:01; run as wut-nosuch "/bin/true" }\n'
 "$WAKEUPD" -F "$C" >"$TMPD/out" 2>"$TMPD/err"
 rc=$?
-check "conf: run is refused until it exists" test $rc -eq 1 -a ! -s "$TMPD/out" \
-    -a "$(cat "$TMPD/err")" = "wakeupd: host a: run is not supported yet"
+check "conf: run as an unknown user is refused" test $rc -eq 1 \
+    -a ! -s "$TMPD/out" -a "$(cat "$TMPD/err")" = \
+    "wakeupd: $C: host a: run as wut-nosuch: no such user"
 
 # The command line and the file: interfaces and URIs add up, once
 # each; -w, -s, -f replace the file's; -o turns opt-in on.

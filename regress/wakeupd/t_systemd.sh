@@ -1,7 +1,9 @@
 #!/bin/sh
 # The systemd unit, offline (there may be no systemd to start it):
 # systemd-analyze verify passes against the built binary; the exposure
-# score of systemd-analyze security is the one the README states; and,
+# score of systemd-analyze security is the one the README states; the
+# run action's drop-in verifies, is read, lifts the sandbox settings
+# that break commands and sets KillMode=process; and,
 # as root, wakeupd runs within the unit's limits: every system call it
 # makes (strace, a start with a libvirtd and a test driver and a wake)
 # is in its SystemCallFilter (but set_mempolicy, see below), every socket
@@ -52,6 +54,53 @@ elif [ "$score" != "$claim" ]; then
 else
 	echo "# exposure $score"
 	pass "systemd: exposure score"
+fi
+
+# The drop-in for the run action (wakeupd/wakeupd-run.conf), where the
+# manual says to put it: the unit still verifies, the drop-in is read
+# (the sandbox it lifts shows in systemd-analyze security) and a stop
+# kills the main process alone.
+n="systemd: the run drop-in verifies"
+mkdir -p "$TMPD/unit2/wakeupd.service.d"
+cp "$UNIT" "$TMPD/unit2/wakeupd.service"
+cp "$TOP/wakeupd/wakeupd-run.conf" "$TMPD/unit2/wakeupd.service.d/run.conf"
+(cd "$TMPD/unit2" && systemd-analyze verify --man=no ./wakeupd.service) \
+    >"$TMPD/verify2.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] || grep -q -e wakeupd -e run.conf "$TMPD/verify2.out"; then
+	fail "$n" "exit $rc: $(head -c 300 "$TMPD/verify2.out" | tr '\n' ' ')"
+else
+	pass "$n"
+fi
+n="systemd: the run drop-in lifts what breaks commands"
+(cd "$TMPD/unit2" && systemd-analyze security --offline=true \
+    ./wakeupd.service) >"$TMPD/sec2.out" 2>&1
+missing=
+for l in "NoNewPrivileges=" "PrivateDevices=" "MemoryDenyWriteExecute=" \
+    "ProtectSystem=" "PrivateTmp=" "ProtectControlGroups=" \
+    "CapabilityBoundingSet=~CAP_SYS_ADMIN" "CapabilityBoundingSet=~CAP_NET_ADMIN" \
+    "SystemCallFilter=~@mount" "RestrictNamespaces=~net"; do
+	grep -q "✗ $l " "$TMPD/sec2.out" || missing="$missing $l"
+done
+score2=$(sed -n 's/.*Overall exposure level for wakeupd.service: \([0-9.]*\).*/\1/p' \
+    "$TMPD/sec2.out")
+if [ -n "$missing" ]; then
+	fail "$n" "still set:$missing"
+elif [ -z "$score2" ] || [ -z "$score" ] ||
+    ! awk -v a="$score2" -v b="$score" 'BEGIN { exit !(a + 0 > b + 0) }'
+then
+	fail "$n" "exposure ${score2:-none}, without it ${score:-none}"
+else
+	echo "# exposure with the run drop-in $score2"
+	pass "$n"
+fi
+n="systemd: the run drop-in sets KillMode=process"
+if [ "$(sed -n 's/^KillMode=//p' "$TMPD/unit2/wakeupd.service.d/run.conf")" = process ] &&
+    ! grep -q '^KillMode=' "$UNIT"; then
+	pass "$n"
+else
+	fail "$n" "$(grep -h '^KillMode=' "$UNIT" "$TMPD/unit2/wakeupd.service.d/run.conf" |
+	    tr '\n' ' ')"
 fi
 
 needroot "systemd: system calls within the filter" \

@@ -1,0 +1,302 @@
+#!/bin/sh
+# The run action (wakeupd.conf(5) run, wakeupd.8's run process): a
+# magic packet from the peer namespace runs the host's command.  A real
+# VM (qemu -daemonize, TCG, no disk, no NIC) outlives the daemon; a
+# command that hangs is killed with its child at its time limit; the
+# exit status is logged; argv reaches the program literally; the
+# environment holds exactly the four variables; as and root; signals
+# at their defaults, none blocked, stdin /dev/null and no other
+# descriptor; one command per host at a time; wakeupd's stop ends what
+# still runs; an unknown user stops the start; the run process's
+# death ends the daemon.  No libvirtd: the file names hosts and no
+# libvirt URI.
+
+. "$TOP/regress/lib.sh"
+. "$TOP/regress/libvirt.sh"
+. "$TOP/regress/wakeupd/wdlib.sh"
+
+needroot "run: setup" "run: unknown user at start" "run: a VM started" \
+    "run: exit status logged" "run: argv literal" "run: environment" \
+    "run: as nobody" "run: as root without as" "run: signals and mask" \
+    "run: stdin and descriptors" "run: output escaped, cut and bounded" \
+    "run: time limit kills the group" \
+    "run: one per host" "run: stop ends a command" \
+    "run: the VM outlives the daemon" "run: run process death is fatal"
+
+C=$TMPD/run.conf
+QPID=
+D=$TMPD/out.d
+
+# conf FILE: standard input, mode 0600 (the file holds no password, but
+# it names what runs as root).
+conf() {
+	cat >"$1" && chmod 0600 "$1"
+}
+
+mac() {
+	printf '02:00:5e:%02x:%02x:%02x' $(($$ / 256 % 256)) $(($$ % 256)) "$1"
+}
+
+qemu_kill() {
+	[ -n "$QPID" ] && [ -r "/proc/$QPID/cmdline" ] &&
+	    tr '\0' ' ' <"/proc/$QPID/cmdline" | grep -q qemu-system &&
+	    kill -9 "$QPID"
+	QPID=
+}
+
+# wake NAME: a magic packet for host NAME's address.
+wake() {
+	insa "$WAKEUP" wa0 "$(eval echo \$M_$1)" >/dev/null 2>&1
+}
+
+# exited N NAME WHAT: host NAME's command ended as WHAT, after line N.
+ended() {
+	waitline "$1" "host $2: [^ ]+ $3\$" "${4:-10}"
+}
+
+# out N NAME: host NAME's output lines after line N, without prefix.
+out() {
+	tail -n +$(($1 + 1)) "$LOG" | sed -n "s/^wakeupd\\[run\\]: host $2: //p" |
+	    grep -Ev '^/.* (started \(pid [0-9]+\)|exited [0-9]+|killed .*)$'
+}
+
+ns_setup || { fail "run: setup" "namespaces"; exit 1; }
+at_cleanup qemu_kill
+at_cleanup wd_stop
+mkdir -m 0755 "$D" || { fail "run: setup" "mkdir"; exit 1; }
+
+i=1
+for h in vm false touch env asn root sigs fds hang slow stopme chatty; do
+	eval M_$h=$(mac $i)
+	i=$((i + 1))
+done
+
+# An unknown user is a one-line error at start, naming file, host, user.
+conf "$C" <<EOF
+listen on lo
+libvirt "test:///default"
+host "a" { mac $M_vm; run as "wut-nosuch" "/bin/true" }
+EOF
+expect_fail "run: unknown user at start" \
+    "wakeupd: $C: host a: run as wut-nosuch: no such user" \
+    "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" -u nobody -F "$C"
+
+conf "$C" <<EOF
+debounce 0
+host "vm" {
+	mac $M_vm
+	run "/usr/bin/qemu-system-x86_64" "-accel" "tcg" "-nodefaults" \\
+	    "-nic" "none" "-display" "none" "-m" "16" "-daemonize" \\
+	    "-pidfile" "$TMPD/qemu.pid"
+	timeout 30
+}
+host "false" { mac $M_false; run "/bin/false" }
+host "touch" { mac $M_touch; run "/usr/bin/touch" "$D/a;b \$(x) \`y\` | z" }
+host "env" { mac $M_env; run "/usr/bin/env" }
+host "asn" { mac $M_asn; run as "nobody" "/usr/bin/id" "-u" }
+host "root" { mac $M_root; run "/usr/bin/id" "-u" }
+host "sigs" { mac $M_sigs; run "/bin/grep" "-E" "^Sig(Ign|Blk):" "/proc/self/status" }
+host "fds" { mac $M_fds; run "/bin/ls" "-l" "/proc/self/fd/" }
+host "hang" {
+	mac $M_hang
+	run "/bin/sh" "-c" "sleep 300 & echo \$! >$D/hang.pids; sleep 300 & echo \$! >>$D/hang.pids; wait"
+	timeout 2
+}
+host "slow" { mac $M_slow; run "/bin/sleep" "4" }
+host "stopme" { mac $M_stopme; run "/bin/sleep" "300"; timeout 300 }
+EOF
+# Output: a control byte and a backslash, a 300-byte line, 60 more.
+cat >>"$C" <<'EOF'
+host "chatty" {
+	mac @M@
+	run "/bin/sh" "-c" "printf 'a\\001b\\\\c\\n'; printf '%0300d\\n' 0; i=0; while [ $i -lt 60 ]; do echo l$i; i=$((i + 1)); done"
+}
+EOF
+sed -i "s/@M@/$M_chatty/" "$C"
+wd_start -v -F "$C" || { fail "run: setup" "wakeupd: $(logtail)"; exit 1; }
+RPID=$(sed -n 's/.*run process \([0-9]*\) started$/\1/p' "$LOG")
+if [ -n "$RPID" ] && lv_alive "$RPID" &&
+    tr '\0' ' ' <"/proc/$RPID/cmdline" | grep -q '\[run\]'; then
+	pass "run: setup"
+else
+	fail "run: setup" "no run process: $(logtail)"
+	exit 1
+fi
+
+# A VM: qemu's first process exits 0 once the daemonized one runs.
+n0=$(nlines)
+wake vm
+if ended "$n0" vm "exited 0" 30 && QPID=$(cat "$TMPD/qemu.pid") &&
+    lv_alive "$QPID" &&
+    tr '\0' ' ' <"/proc/$QPID/cmdline" | grep -q '^/usr/bin/qemu-system-x86_64 '
+then
+	pass "run: a VM started"
+else
+	fail "run: a VM started" "pid ${QPID:-none}: $(logtail)"
+fi
+
+n0=$(nlines)
+wake false
+if ended "$n0" false "exited 1"; then
+	pass "run: exit status logged"
+else
+	fail "run: exit status logged" "$(logtail)"
+fi
+
+n0=$(nlines)
+wake touch
+if ended "$n0" touch "exited 0" && [ -f "$D/a;b \$(x) \`y\` | z" ] &&
+    [ "$(ls "$D" | wc -l)" -eq 1 ]; then
+	pass "run: argv literal"
+else
+	fail "run: argv literal" "$(ls "$D" | tr '\n' '|') $(logtail)"
+fi
+
+n0=$(nlines)
+wake env
+printf '%s\n' "WAKEUPD_MAC=$M_env" "WAKEUPD_HOST=env" "WAKEUPD_IFACE=wb0" \
+    "WAKEUPD_FROM=$IPA" >"$TMPD/want"
+if ended "$n0" env "exited 0" && out "$n0" env >"$TMPD/got" &&
+    diff -u "$TMPD/want" "$TMPD/got" >"$TMPD/diff"; then
+	pass "run: environment"
+else
+	fail "run: environment" "$(tr '\n' '|' <"$TMPD/diff")"
+fi
+
+n0=$(nlines)
+wake asn
+if ended "$n0" asn "exited 0" && [ "$(out "$n0" asn)" = 65534 ]; then
+	pass "run: as nobody"
+else
+	fail "run: as nobody" "$(logtail)"
+fi
+n0=$(nlines)
+wake root
+if ended "$n0" root "exited 0" && [ "$(out "$n0" root)" = 0 ]; then
+	pass "run: as root without as"
+else
+	fail "run: as root without as" "$(logtail)"
+fi
+
+# wakeupd ignores SIGPIPE and SIGINT and blocks signals around fork.
+# The log escapes the tab.
+n0=$(nlines)
+wake sigs
+printf 'SigBlk:\\x090000000000000000\nSigIgn:\\x090000000000000000\n' \
+    >"$TMPD/want"
+if ended "$n0" sigs "exited 0" && out "$n0" sigs | sort >"$TMPD/got" &&
+    diff -u "$TMPD/want" "$TMPD/got" >"$TMPD/diff"; then
+	pass "run: signals and mask"
+else
+	fail "run: signals and mask" "$(tr '\n' '|' <"$TMPD/diff")"
+fi
+
+# 0 /dev/null, 1 and 2 the same pipe, 3 ls's own directory: no more.
+n0=$(nlines)
+wake fds
+if ended "$n0" fds "exited 0" && out "$n0" fds >"$TMPD/got" &&
+    grep -Eq ' 0 -> /dev/null$' "$TMPD/got" &&
+    grep -Eq ' 1 -> pipe:' "$TMPD/got" && grep -Eq ' 2 -> pipe:' "$TMPD/got" &&
+    [ "$(grep -c ' -> ' "$TMPD/got")" -eq 4 ]; then
+	pass "run: stdin and descriptors"
+else
+	fail "run: stdin and descriptors" "$(tr '\n' '|' <"$TMPD/got")"
+fi
+
+# Escaped, cut, and no more than 50 lines.
+n0=$(nlines)
+wake chatty
+{
+	printf '%s\n' 'a\x01b\\c' "$(printf '%0200d' 0) (cut)"
+	i=0
+	while [ $i -lt 48 ]; do
+		echo "l$i"
+		i=$((i + 1))
+	done
+	echo "further output not logged"
+} >"$TMPD/want"
+if ended "$n0" chatty "exited 0" && out "$n0" chatty >"$TMPD/got" &&
+    diff -u "$TMPD/want" "$TMPD/got" >"$TMPD/diff"; then
+	pass "run: output escaped, cut and bounded"
+else
+	fail "run: output escaped, cut and bounded" "$(head -c 600 "$TMPD/diff" |
+	    tr '\n' '|')"
+fi
+
+# The shell and both its sleeps: one process group, ended at 2 s.
+n0=$(nlines)
+t0=$(now_ms)
+wake hang
+hang_gone() {
+	for p in $(cat "$D/hang.pids"); do
+		lv_alive "$p" && return 1
+	done
+	return 0
+}
+if ended "$n0" hang "killed after 2 s \\(time limit\\)" 10 &&
+    t=$(($(now_ms) - t0)) && [ "$t" -ge 2000 ] &&
+    [ "$(wc -l <"$D/hang.pids")" -eq 2 ] && lv_poll 30 hang_gone; then
+	pass "run: time limit kills the group"
+else
+	fail "run: time limit kills the group" "$(cat "$D/hang.pids" 2>/dev/null |
+	    tr '\n' ' ') $(logtail)"
+fi
+
+# Debounce 0: the second packet reaches the run process, which refuses.
+n0=$(nlines)
+wake slow
+waitline "$n0" "host slow: /bin/sleep started \\(pid [0-9]+\\)" &&
+    spid=$(tail -n +$((n0 + 1)) "$LOG" |
+    sed -n 's/.*host slow: .* started (pid \([0-9]*\))$/\1/p')
+wake slow
+if waitline "$n0" "host slow: still running \\(pid $spid\\): not run again" &&
+    ended "$n0" slow "exited 0" 10 &&
+    [ "$(count_lines "$n0" "host slow: /bin/sleep started")" -eq 1 ]; then
+	pass "run: one per host"
+else
+	fail "run: one per host" "$(logtail)"
+fi
+
+# The stop: the command ends (SIGTERM), wakeupd exits 0 within its
+# bound, the run process with it; the VM stays.
+n0=$(nlines)
+wake stopme
+waitline "$n0" "host stopme: /bin/sleep started \\(pid [0-9]+\\)" &&
+    spid=$(tail -n +$((n0 + 1)) "$LOG" |
+    sed -n 's/.*host stopme: .* started (pid \([0-9]*\))$/\1/p')
+t0=$(now_ms)
+wd_stop
+rc=$?
+t=$(($(now_ms) - t0))
+if [ -n "$spid" ] && [ $rc -eq 0 ] && [ $t -lt 5000 ] && lv_gone "$spid" &&
+    lv_gone "$RPID" && has_line "$n0" \
+    "host stopme: /bin/sleep killed by signal 15 \\(wakeupd stopping\\)"; then
+	pass "run: stop ends a command"
+else
+	fail "run: stop ends a command" "rc $rc, $t ms, pid ${spid:-none}: $(logtail)"
+fi
+if [ -n "$QPID" ] && lv_alive "$QPID"; then
+	pass "run: the VM outlives the daemon"
+else
+	fail "run: the VM outlives the daemon" "pid ${QPID:-none}"
+fi
+qemu_kill
+
+# The run process killed: the daemon says so and exits 1.
+wd_start -v -F "$C" || { fail "run: run process death is fatal" \
+    "wakeupd: $(logtail)"; exit 1; }
+RPID=$(sed -n 's/.*run process \([0-9]*\) started$/\1/p' "$LOG")
+[ -n "$RPID" ] && kill -9 "$RPID"
+if lv_poll 100 lv_gone "$WPID"; then
+	wait "$WPID"
+	rc=$?
+	WPID=
+else
+	rc=none
+fi
+if [ "$rc" = 1 ] && grep -q 'run process killed by signal 9, exiting' "$LOG"
+then
+	pass "run: run process death is fatal"
+else
+	fail "run: run process death is fatal" "rc $rc: $(logtail)"
+fi
