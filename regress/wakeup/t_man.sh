@@ -24,6 +24,15 @@ MANPATH=$TMPD/man:$(manpath 2>/dev/null || echo /usr/share/man) \
     >"$TMPD/lint"
 if [ -f "$TOP/wakeupd/wakeupd.8" ]; then
 	check "mandoc -Tlint -Wstyle clean" test ! -s "$TMPD/lint"
+	# wakeupd's pages too, each cross reference resolved.
+	mkdir -p "$TMPD/man/man5"
+	ln -s "$TOP/wakeupd/wakeupd.conf.5" "$TMPD/man/man5/wakeupd.conf.5"
+	MANPATH=$TMPD/man:$(manpath 2>/dev/null || echo /usr/share/man) \
+	    mandoc -Tlint -Wstyle "$TOP/wakeupd/wakeupd.8" \
+	    "$TOP/wakeupd/wakeupd.conf.5" 2>&1 |
+	    grep -v 'outdated mandoc.db' >"$TMPD/lintd"
+	check "wakeupd.8, wakeupd.conf.5: mandoc -Tlint -Wstyle clean" \
+	    test ! -s "$TMPD/lintd"
 else
 	# Until wakeupd.8 exists, its cross reference is the one complaint.
 	check "mandoc -Tlint -Wstyle clean but for wakeupd(8)" test \
