@@ -43,6 +43,18 @@
 #define IPPROTO_UDP_NUM		17
 #define IPV6_MAX_EXTHDRS	8
 
+/* Links without Ethernet: what comes before the IP header. */
+#define AF_HDR_LEN		4	/* DLT_NULL, DLT_LOOP */
+#define SLL_HDR_LEN		16	/* DLT_LINUX_SLL */
+#define SLL2_HDR_LEN		20	/* DLT_LINUX_SLL2 */
+#define SLL_OUTGOING		4	/* PACKET_OUTGOING, sent by this host */
+/* Their address families: IPv4 is 2 everywhere, IPv6 is not. */
+#define LINK_AF_INET		2
+#define LINK_AF_INET6_LINUX	10
+#define LINK_AF_INET6_BSD	24	/* OpenBSD, NetBSD */
+#define LINK_AF_INET6_FREEBSD	28
+#define LINK_AF_INET6_DARWIN	30
+
 struct cursor {
 	const uint8_t	*buf;
 	size_t		 off;		/* start of the current header */
@@ -56,6 +68,12 @@ static int	 parse_ipv6(struct cursor *, struct wol_frame *,
 		    const char **);
 static int	 parse_udp(struct cursor *, struct wol_frame *,
 		    const char **);
+static int	 parse_ip(struct cursor *, int, struct wol_frame *,
+		    const char **);
+static int	 parse_af(uint32_t, struct cursor *, struct wol_frame *,
+		    const char **);
+static int	 parse_sll(uint16_t, uint16_t, struct cursor *,
+		    struct wol_frame *, const char **);
 
 static uint16_t
 be16(const uint8_t *p)
@@ -239,6 +257,166 @@ wol_frame_parse(const uint8_t *buf, size_t len, struct wol_frame *f,
 		*reason = "EtherType not 0x0842, IPv4 or IPv6";
 		return (-1);
 	}
+	return (wol_payload_parse(buf + c.off, c.end - c.off, f->mac, &f->pw,
+	    reason));
+}
+
+/*
+ * The IP header at the cursor: version 4 or 6 when want is 0, else
+ * only that one.
+ */
+static int
+parse_ip(struct cursor *c, int want, struct wol_frame *f,
+    const char **reason)
+{
+	int	 v;
+
+	if (c->end == c->off) {
+		*reason = "no IP header";
+		return (-1);
+	}
+	v = c->buf[c->off] >> 4;
+	if (want != 0 && v != want) {
+		*reason = want == 4 ? "IPv4 version not 4" :
+		    "IPv6 version not 6";
+		return (-1);
+	}
+	switch (v) {
+	case 4:
+		return (parse_ipv4(c, f, reason));
+	case 6:
+		return (parse_ipv6(c, f, reason));
+	default:
+		*reason = "IP version not 4 or 6";
+		return (-1);
+	}
+}
+
+/*
+ * DLT_NULL and DLT_LOOP: the address family, whose IPv6 value depends
+ * on the system that captured.
+ */
+static int
+parse_af(uint32_t af, struct cursor *c, struct wol_frame *f,
+    const char **reason)
+{
+	switch (af) {
+	case LINK_AF_INET:
+		return (parse_ip(c, 4, f, reason));
+	case LINK_AF_INET6_LINUX:
+	case LINK_AF_INET6_BSD:
+	case LINK_AF_INET6_FREEBSD:
+	case LINK_AF_INET6_DARWIN:
+		return (parse_ip(c, 6, f, reason));
+	default:
+		*reason = "address family not IPv4 or IPv6";
+		return (-1);
+	}
+}
+
+/* Linux cooked captures: what the host sent is not heard. */
+static int
+parse_sll(uint16_t pkttype, uint16_t proto, struct cursor *c,
+    struct wol_frame *f, const char **reason)
+{
+	if (pkttype == SLL_OUTGOING) {
+		*reason = "sent by this host";
+		return (-1);
+	}
+	switch (proto) {
+	case ETHERTYPE_IPV4:
+		return (parse_ip(c, 4, f, reason));
+	case ETHERTYPE_IPV6:
+		return (parse_ip(c, 6, f, reason));
+	default:
+		*reason = "protocol not IPv4 or IPv6";
+		return (-1);
+	}
+}
+
+/* The bytes before the IP header on a link without Ethernet, or -1. */
+int
+wol_link_hdrlen(int link)
+{
+	switch (link) {
+	case WOL_LINK_RAW:
+	case WOL_LINK_IPV4:
+	case WOL_LINK_IPV6:
+		return (0);
+	case WOL_LINK_NULL:
+	case WOL_LINK_LOOP:
+		return (AF_HDR_LEN);
+	case WOL_LINK_SLL:
+		return (SLL_HDR_LEN);
+	case WOL_LINK_SLL2:
+		return (SLL2_HDR_LEN);
+	default:
+		return (-1);
+	}
+}
+
+/*
+ * Dissect a packet of len captured bytes from a link of type link
+ * (WOL_LINK_*), and validate the magic packet it carries.  Ethernet is
+ * wol_frame_parse; on the other links, the link header (if any), then
+ * UDP over IPv4 or IPv6.  Returns 0 and fills f, or -1 with *reason.
+ */
+int
+wol_link_parse(int link, const uint8_t *buf, size_t len,
+    struct wol_frame *f, const char **reason)
+{
+	struct cursor	 c;
+	uint32_t	 af;
+	int		 hlen, rc;
+
+	if (link == WOL_LINK_ETHER)
+		return (wol_frame_parse(buf, len, f, reason));
+	memset(f, 0, sizeof(*f));
+	f->vlan = -1;
+	if ((hlen = wol_link_hdrlen(link)) == -1) {
+		*reason = "unknown link type";
+		return (-1);
+	}
+	if (len < (size_t)hlen) {
+		*reason = "truncated link header";
+		return (-1);
+	}
+	c.buf = buf;
+	c.off = hlen;
+	c.end = len;
+
+	switch (link) {
+	case WOL_LINK_RAW:
+		rc = parse_ip(&c, 0, f, reason);
+		break;
+	case WOL_LINK_IPV4:
+		rc = parse_ip(&c, 4, f, reason);
+		break;
+	case WOL_LINK_IPV6:
+		rc = parse_ip(&c, 6, f, reason);
+		break;
+	case WOL_LINK_NULL:
+		/* The capturing host's order, which need not be ours. */
+		memcpy(&af, buf, sizeof(af));
+		if ((af & 0xffff0000) != 0)
+			af = (af >> 24) | (af >> 8 & 0xff00) |
+			    (af << 8 & 0xff0000) | af << 24;
+		rc = parse_af(af, &c, f, reason);
+		break;
+	case WOL_LINK_LOOP:
+		af = (uint32_t)buf[0] << 24 | buf[1] << 16 | buf[2] << 8 |
+		    buf[3];
+		rc = parse_af(af, &c, f, reason);
+		break;
+	case WOL_LINK_SLL:
+		rc = parse_sll(be16(buf), be16(buf + 14), &c, f, reason);
+		break;
+	default:
+		rc = parse_sll(buf[10], be16(buf), &c, f, reason);
+		break;
+	}
+	if (rc == -1)
+		return (-1);
 	return (wol_payload_parse(buf + c.off, c.end - c.off, f->mac, &f->pw,
 	    reason));
 }

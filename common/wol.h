@@ -67,9 +67,28 @@ size_t	 wol_payload_build(uint8_t *, size_t, const uint8_t *,
 int	 wol_payload_parse(const uint8_t *, size_t, uint8_t *,
 	    struct wol_pw *, const char **);
 
+/*
+ * How a captured packet begins: libpcap's link types (DLT_*), which
+ * differ in number between systems, told apart by the caller.  Only
+ * Ethernet carries EtherType 0x0842; on the others a magic packet is
+ * UDP over IPv4 or IPv6 only.
+ */
+#define WOL_LINK_ETHER		1	/* DLT_EN10MB */
+#define WOL_LINK_RAW		2	/* DLT_RAW: the IP header, v4 or v6 */
+#define WOL_LINK_IPV4		3	/* DLT_IPV4: the IPv4 header */
+#define WOL_LINK_IPV6		4	/* DLT_IPV6: the IPv6 header */
+#define WOL_LINK_NULL		5	/* DLT_NULL: address family, host order */
+#define WOL_LINK_LOOP		6	/* DLT_LOOP: the same, network order */
+#define WOL_LINK_SLL		7	/* DLT_LINUX_SLL: Linux cooked */
+#define WOL_LINK_SLL2		8	/* DLT_LINUX_SLL2: Linux cooked v2 */
+
 /* Frames: Ethernet, one optional 802.1Q tag, 0x0842 or IPv4/IPv6 + UDP. */
 int	 wol_frame_parse(const uint8_t *, size_t, struct wol_frame *,
 	    const char **);
+/* Any link type: on those without Ethernet, src and dst 0, vlan -1. */
+int	 wol_link_parse(int, const uint8_t *, size_t, struct wol_frame *,
+	    const char **);
+int	 wol_link_hdrlen(int);
 const char *wol_frame_sender(const struct wol_frame *, char *, size_t);
 
 /* Text forms. */

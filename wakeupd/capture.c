@@ -67,9 +67,63 @@
 #define FILTER_SENDERS	"((%s) and " CANDIDATES ") or " \
 			"(vlan and (%s) and " CANDIDATES ")"
 
+/*
+ * The same UDP candidates on links without Ethernet, where the IP
+ * header is at a fixed offset (%1$d) and its version tells IPv4 from
+ * IPv6: libpcap's "ip" and "ip6" on DLT_NULL and DLT_LOOP know only
+ * the address family numbers of the system they run on, and the
+ * capture file may come from another.  The dissection checks the link
+ * header.
+ */
+#define L3_UDP4		"(link[%1$d] & 0xf0 = 0x40 and link[%1$d + 9] = 17 " \
+			"and link[%1$d + 6 : 2] & 0x3fff = 0 and " \
+			"link[%1$d + (link[%1$d] & 0x0f) * 4 + 8 : 4] = " \
+			"0xffffffff and " \
+			"link[%1$d + (link[%1$d] & 0x0f) * 4 + 12 : 2] = 0xffff)"
+#define L3_UDP6		"(link[%1$d] & 0xf0 = 0x60 and link[%1$d + 6] = 17 " \
+			"and link[%1$d + 48 : 4] = 0xffffffff and " \
+			"link[%1$d + 52 : 2] = 0xffff)"
+#define L3_UDP6_EXT	"(link[%1$d] & 0xf0 = 0x60 and " \
+			"(link[%1$d + 6] = 0 or link[%1$d + 6] = 60) and " \
+			"link[%1$d + 40] = 17 and " \
+			"link[%1$d + 56 + link[%1$d + 41] * 8 : 4] = " \
+			"0xffffffff and " \
+			"link[%1$d + 60 + link[%1$d + 41] * 8 : 2] = 0xffff)"
+#define L3_FILTER	"(" L3_UDP4 " or " L3_UDP6 " or " L3_UDP6_EXT ")"
+
+/*
+ * The link types wakeupd listens on, and their names in common/: the
+ * DLT_ numbers differ between systems (DLT_RAW, DLT_LOOP), and not
+ * every libpcap knows every type.
+ */
+static const struct {
+	int	 dlt;
+	int	 link;
+} links[] = {
+	{ DLT_EN10MB,		WOL_LINK_ETHER },
+	{ DLT_RAW,		WOL_LINK_RAW },
+#ifdef DLT_IPV4
+	{ DLT_IPV4,		WOL_LINK_IPV4 },
+#endif
+#ifdef DLT_IPV6
+	{ DLT_IPV6,		WOL_LINK_IPV6 },
+#endif
+	{ DLT_NULL,		WOL_LINK_NULL },
+#ifdef DLT_LOOP
+	{ DLT_LOOP,		WOL_LINK_LOOP },
+#endif
+#ifdef DLT_LINUX_SLL
+	{ DLT_LINUX_SLL,	WOL_LINK_SLL },
+#endif
+#ifdef DLT_LINUX_SLL2
+	{ DLT_LINUX_SLL2,	WOL_LINK_SLL2 },
+#endif
+};
+
 struct capture_ctx {
 	int		 sock;
 	int		 ifidx;
+	int		 link;		/* WOL_LINK_* */
 	const char	*ifname;
 	size_t		 nframes;	/* replay: frames read */
 	struct bpf_program prog;	/* replay: the kernel's filter */
@@ -79,23 +133,52 @@ static void	 capture_frame(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
 static void	 parent_msg(int);
 
-/* The filter program's text, AND-ed with senders when given. */
-static char *
-filter_expr(const char *senders)
+/* The WOL_LINK_* of a pcap handle, or -1 with its name in buf. */
+static int
+link_of(pcap_t *p, char *buf, size_t len)
 {
-	char	*expr;
+	const char	*name;
+	size_t		 i;
+	int		 dlt = pcap_datalink(p);
 
-	if (senders == NULL)
-		return (strdup(FILTER));
-	if (asprintf(&expr, FILTER_SENDERS, senders, senders) == -1)
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (links[i].dlt == dlt)
+			return (links[i].link);
+	if ((name = pcap_datalink_val_to_name(dlt)) != NULL)
+		snprintf(buf, len, "link type %s", name);
+	else
+		snprintf(buf, len, "link type %d", dlt);
+	return (-1);
+}
+
+/* The filter program's text for a link, AND-ed with senders when given. */
+static char *
+filter_expr(int link, const char *senders)
+{
+	char	*expr, *cand;
+	int	 rc;
+
+	if (link == WOL_LINK_ETHER) {
+		if (senders == NULL)
+			return (strdup(FILTER));
+		if (asprintf(&expr, FILTER_SENDERS, senders, senders) == -1)
+			return (NULL);
+		return (expr);
+	}
+	if (asprintf(&cand, L3_FILTER, wol_link_hdrlen(link)) == -1)
 		return (NULL);
-	return (expr);
+	if (senders == NULL)
+		return (cand);
+	rc = asprintf(&expr, "(%s) and %s", senders, cand);
+	free(cand);
+	return (rc == -1 ? NULL : expr);
 }
 
 /*
- * Open ifname for capture, as root, with the candidate filter, AND-ed
- * with the senders' pcap-filter(7) expression when given.  Returns the pcap_t, or NULL with a one-line
- * reason in errbuf.
+ * Open ifname for capture, as root, with the candidate filter for its
+ * link type, AND-ed with the senders' pcap-filter(7) expression when
+ * given.  A Linux cooked capture ("any") hears inbound packets only.
+ * Returns the pcap_t, or NULL with a one-line reason in errbuf.
  */
 void *
 capture_open(const char *ifname, const char *senders, int promisc,
@@ -104,7 +187,7 @@ capture_open(const char *ifname, const char *senders, int promisc,
 	struct bpf_program	 prog;
 	pcap_t			*p;
 	char			 ebuf[PCAP_ERRBUF_SIZE], *expr = NULL;
-	int			 rc;
+	int			 link, rc;
 
 	if ((p = pcap_create(ifname, ebuf)) == NULL) {
 		snprintf(errbuf, errlen, "%s", ebuf);
@@ -138,11 +221,18 @@ capture_open(const char *ifname, const char *senders, int promisc,
 		}
 		goto fail;
 	}
-	if (pcap_datalink(p) != DLT_EN10MB) {
-		snprintf(errbuf, errlen, "not an Ethernet interface");
+	if ((link = link_of(p, ebuf, sizeof(ebuf))) == -1) {
+		snprintf(errbuf, errlen, "%s: neither Ethernet nor IP", ebuf);
 		goto fail;
 	}
-	if ((expr = filter_expr(senders)) == NULL) {
+	/* What the host sends there, a relayed packet too, is not heard. */
+	if ((link == WOL_LINK_SLL || link == WOL_LINK_SLL2) &&
+	    pcap_setdirection(p, PCAP_D_IN) == -1) {
+		snprintf(errbuf, errlen, "cannot capture inbound only: %s",
+		    pcap_geterr(p));
+		goto fail;
+	}
+	if ((expr = filter_expr(link, senders)) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
 	}
@@ -193,17 +283,25 @@ frame_to_msg(const struct capture_ctx *ctx, const struct pcap_pkthdr *h,
 {
 	struct wol_frame	 f;
 	const char		*reason;
-	char			 src[WOL_MAC_STRLEN];
+	char			 src[WOL_ADDR_STRLEN];
 
 	if (h->caplen < h->len) {
 		log_debug("%s: dropped %u-byte frame: longer than snaplen",
 		    ctx->ifname, h->len);
 		return (-1);
 	}
-	if (wol_frame_parse(bytes, h->caplen, &f, &reason) == -1) {
-		/* The Ethernet source, when there is one, says who sent it. */
-		if (h->caplen < 2 * WOL_ADDR_LEN ||
-		    wol_mac_ntoa(bytes + WOL_ADDR_LEN, src, sizeof(src)) == NULL)
+	if (wol_link_parse(ctx->link, bytes, h->caplen, &f, &reason) == -1) {
+		/*
+		 * The Ethernet source, when there is one, says who sent
+		 * it; else the IP source, when the parse got that far.
+		 */
+		if (ctx->link == WOL_LINK_ETHER) {
+			if (h->caplen < 2 * WOL_ADDR_LEN ||
+			    wol_mac_ntoa(bytes + WOL_ADDR_LEN, src,
+			    sizeof(src)) == NULL)
+				strlcpy(src, "?", sizeof(src));
+		} else if (f.proto == 0 ||
+		    wol_frame_sender(&f, src, sizeof(src)) == NULL)
 			strlcpy(src, "?", sizeof(src));
 		log_debug("%s: dropped frame from %s: %s", ctx->ifname, src,
 		    reason);
@@ -328,12 +426,13 @@ capture_replay(const char *file, const char *senders)
 			fprintf(stderr, "wakeupd: %s: %s\n", file, ebuf);
 		return (-1);
 	}
-	if (pcap_datalink(p) != DLT_EN10MB) {
-		fprintf(stderr, "wakeupd: %s: not an Ethernet capture\n", file);
+	if ((ctx.link = link_of(p, ebuf, sizeof(ebuf))) == -1) {
+		fprintf(stderr, "wakeupd: %s: %s: neither Ethernet nor IP\n",
+		    file, ebuf);
 		pcap_close(p);
 		return (-1);
 	}
-	if ((expr = filter_expr(senders)) == NULL)
+	if ((expr = filter_expr(ctx.link, senders)) == NULL)
 		err(1, NULL);
 	rc = pcap_compile(p, &ctx.prog, expr, 1, PCAP_NETMASK_UNKNOWN);
 	free(expr);
@@ -381,11 +480,15 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 	struct pollfd		 pfd[WAKEUPD_MAXIFS + 1];
 	struct capture_ctx	 ctx;
 	struct ready_msg	 r;
-	int			 fl, i, n;
+	char			 ebuf[64];
+	int			 fl, i, n, link[WAKEUPD_MAXIFS];
 
 	setproctitle("capture %s", names);
 
 	for (i = 0; i < nifs; i++) {
+		/* capture_open accepted it. */
+		if ((link[i] = link_of(ifs[i].pcap, ebuf, sizeof(ebuf))) == -1)
+			fatalx("%s: %s", ifs[i].name, ebuf);
 		pfd[i].fd = pcap_get_selectable_fd(ifs[i].pcap);
 		if (pfd[i].fd == -1)
 			fatalx("%s: no selectable descriptor", ifs[i].name);
@@ -420,6 +523,7 @@ capture_main(int sock, struct iface *ifs, int nifs, const char *names)
 			if (pfd[i].revents == 0)
 				continue;
 			ctx.ifidx = i;
+			ctx.link = link[i];
 			ctx.ifname = ifs[i].name;
 			n = pcap_dispatch(ifs[i].pcap, 256, capture_frame,
 			    (u_char *)&ctx);

@@ -16,7 +16,8 @@
 
 /*
  * Known answers, text forms, rejections and round trips for common/,
- * and wol_frame_parse on frames built here byte by byte.
+ * and wol_frame_parse and wol_link_parse on frames built here byte by
+ * byte.
  */
 
 #include <sys/types.h>
@@ -65,6 +66,10 @@ static size_t	 unhex(const char *, uint8_t *, size_t);
 static const char *esc(const char *);
 static int	 parse(const uint8_t *, size_t, struct wol_frame *,
 		    const char **);
+static int	 parse_link(int, const uint8_t *, size_t, struct wol_frame *,
+		    const char **);
+static size_t	 build_link(uint8_t *, const char *, int, const uint8_t *,
+		    size_t);
 static size_t	 put16(uint8_t *, uint16_t);
 static size_t	 build(uint8_t *, const struct spec *);
 static void	 spec_init(struct spec *, int, const uint8_t *, size_t);
@@ -79,6 +84,8 @@ static void	 test_frames(void);
 static void	 test_frame_rejects(void);
 static void	 test_truncations(void);
 static void	 test_junk(void);
+static void	 test_links(void);
+static void	 test_link_truncations(void);
 static void	 test_closefrom(void);
 
 /* A test name safe to print on one line. */
@@ -113,6 +120,22 @@ parse(const uint8_t *fr, size_t len, struct wol_frame *f, const char **e)
 		abort();
 	memcpy(p, fr, len);
 	r = wol_frame_parse(p, len, f, e);
+	free(p);
+	return (r);
+}
+
+/* The same for wol_link_parse. */
+static int
+parse_link(int link, const uint8_t *fr, size_t len, struct wol_frame *f,
+    const char **e)
+{
+	uint8_t	*p;
+	int	 r;
+
+	if ((p = malloc(len == 0 ? 1 : len)) == NULL)
+		abort();
+	memcpy(p, fr, len);
+	r = wol_link_parse(link, p, len, f, e);
 	free(p);
 	return (r);
 }
@@ -223,6 +246,25 @@ build(uint8_t *b, const struct spec *sp)
 	n += sp->paylen;
 	memset(b + n, 0xee, sp->padding);
 	return (n + sp->padding);
+}
+
+/*
+ * A packet on a link without Ethernet: the link header hdr (hex), then
+ * the IP packet of the frame that build() makes for proto and payload.
+ */
+static size_t
+build_link(uint8_t *b, const char *hdr, int proto, const uint8_t *pl,
+    size_t pn)
+{
+	uint8_t		 fr[MAXFRAME];
+	struct spec	 sp;
+	size_t		 h, n;
+
+	h = unhex(hdr, b, 32);
+	spec_init(&sp, proto, pl, pn);
+	n = build(fr, &sp);
+	memcpy(b + h, fr + 14, n - 14);
+	return (h + n - 14);
 }
 
 /* Exact bytes for given MACs and passwords. */
@@ -920,6 +962,203 @@ test_junk(void)
 #undef RND
 }
 
+/* Each link type's header, good and bad, in front of IPv4 and IPv6. */
+#define SLL_SRC		"02005e10000a0000"	/* address, 8 bytes */
+static const struct link_case {
+	const char	*name;
+	int		 link;
+	const char	*hdr;		/* hex */
+	int		 proto;		/* WOL_PROTO_UDP4 or _UDP6 inside */
+	const char	*why;		/* NULL: accepted */
+} link_cases[] = {
+	{ "Ethernet", WOL_LINK_ETHER, "ffffffffffff 02005e10000a 0800",
+	    WOL_PROTO_UDP4, NULL },
+	{ "Ethernet, IPv6 as IPv4", WOL_LINK_ETHER,
+	    "ffffffffffff 02005e10000a 0800", WOL_PROTO_UDP6,
+	    "IPv4 version not 4" },
+	{ "raw IPv4", WOL_LINK_RAW, "", WOL_PROTO_UDP4, NULL },
+	{ "raw IPv6", WOL_LINK_RAW, "", WOL_PROTO_UDP6, NULL },
+	{ "ipv4 IPv4", WOL_LINK_IPV4, "", WOL_PROTO_UDP4, NULL },
+	{ "ipv4 IPv6", WOL_LINK_IPV4, "", WOL_PROTO_UDP6,
+	    "IPv4 version not 4" },
+	{ "ipv6 IPv6", WOL_LINK_IPV6, "", WOL_PROTO_UDP6, NULL },
+	{ "ipv6 IPv4", WOL_LINK_IPV6, "", WOL_PROTO_UDP4,
+	    "IPv6 version not 6" },
+	{ "null 2, IPv4", WOL_LINK_NULL, "02000000", WOL_PROTO_UDP4, NULL },
+	{ "null 2 other order", WOL_LINK_NULL, "00000002", WOL_PROTO_UDP4,
+	    NULL },
+	{ "null 10 (Linux), IPv6", WOL_LINK_NULL, "0a000000",
+	    WOL_PROTO_UDP6, NULL },
+	{ "null 24 (OpenBSD), IPv6", WOL_LINK_NULL, "18000000",
+	    WOL_PROTO_UDP6, NULL },
+	{ "null 28 (FreeBSD), IPv6", WOL_LINK_NULL, "1c000000",
+	    WOL_PROTO_UDP6, NULL },
+	{ "null 30 (Darwin), IPv6", WOL_LINK_NULL, "1e000000",
+	    WOL_PROTO_UDP6, NULL },
+	{ "null 24, IPv4 inside", WOL_LINK_NULL, "18000000", WOL_PROTO_UDP4,
+	    "IPv6 version not 6" },
+	{ "null 2, IPv6 inside", WOL_LINK_NULL, "02000000", WOL_PROTO_UDP6,
+	    "IPv4 version not 4" },
+	{ "null 23", WOL_LINK_NULL, "17000000", WOL_PROTO_UDP6,
+	    "address family not IPv4 or IPv6" },
+	{ "null 0", WOL_LINK_NULL, "00000000", WOL_PROTO_UDP4,
+	    "address family not IPv4 or IPv6" },
+	{ "null 0x01000002", WOL_LINK_NULL, "02000001", WOL_PROTO_UDP4,
+	    "address family not IPv4 or IPv6" },
+	{ "loop 2, IPv4", WOL_LINK_LOOP, "00000002", WOL_PROTO_UDP4, NULL },
+	{ "loop 30, IPv6", WOL_LINK_LOOP, "0000001e", WOL_PROTO_UDP6, NULL },
+	{ "loop 28, IPv6", WOL_LINK_LOOP, "0000001c", WOL_PROTO_UDP6, NULL },
+	{ "loop 2 in host order", WOL_LINK_LOOP, "02000000", WOL_PROTO_UDP4,
+	    "address family not IPv4 or IPv6" },
+	{ "loop 17", WOL_LINK_LOOP, "00000011", WOL_PROTO_UDP4,
+	    "address family not IPv4 or IPv6" },
+	{ "sll IPv4 to us", WOL_LINK_SLL, "0000 0001 0006" SLL_SRC "0800",
+	    WOL_PROTO_UDP4, NULL },
+	{ "sll IPv4 broadcast", WOL_LINK_SLL, "0001 0001 0006" SLL_SRC "0800",
+	    WOL_PROTO_UDP4, NULL },
+	{ "sll IPv6 multicast, tun", WOL_LINK_SLL,
+	    "0002 fffe 0000 0000000000000000 86dd", WOL_PROTO_UDP6, NULL },
+	{ "sll IPv4 labelled IPv6", WOL_LINK_SLL,
+	    "0000 0001 0006" SLL_SRC "86dd", WOL_PROTO_UDP4,
+	    "IPv6 version not 6" },
+	{ "sll ARP", WOL_LINK_SLL, "0000 0001 0006" SLL_SRC "0806",
+	    WOL_PROTO_UDP4, "protocol not IPv4 or IPv6" },
+	{ "sll 0x0842", WOL_LINK_SLL, "0000 0001 0006" SLL_SRC "0842",
+	    WOL_PROTO_UDP4, "protocol not IPv4 or IPv6" },
+	{ "sll 802.1Q", WOL_LINK_SLL, "0000 0001 0006" SLL_SRC "8100",
+	    WOL_PROTO_UDP4, "protocol not IPv4 or IPv6" },
+	{ "sll sent by this host", WOL_LINK_SLL,
+	    "0004 0001 0006" SLL_SRC "0800", WOL_PROTO_UDP4,
+	    "sent by this host" },
+	{ "sll2 IPv4", WOL_LINK_SLL2,
+	    "0800 0000 00000002 0001 00 06" SLL_SRC, WOL_PROTO_UDP4, NULL },
+	{ "sll2 IPv6", WOL_LINK_SLL2,
+	    "86dd 0000 00000007 fffe 01 00 0000000000000000",
+	    WOL_PROTO_UDP6, NULL },
+	{ "sll2 LLDP", WOL_LINK_SLL2,
+	    "88cc 0000 00000002 0001 00 06" SLL_SRC, WOL_PROTO_UDP4,
+	    "protocol not IPv4 or IPv6" },
+	{ "sll2 sent by this host", WOL_LINK_SLL2,
+	    "86dd 0000 00000002 0001 04 06" SLL_SRC, WOL_PROTO_UDP6,
+	    "sent by this host" },
+	{ "unknown link type", 99, "", WOL_PROTO_UDP4, "unknown link type" },
+};
+
+/* Good and bad link headers, table-driven. */
+static void
+test_links(void)
+{
+	static const uint8_t zero[6];
+	const struct link_case *lc;
+	uint8_t		 pl[WOL_PAYLOAD_MAXLEN], fr[MAXFRAME];
+	char		 who[WOL_ADDR_STRLEN];
+	struct wol_frame f;
+	struct wol_pw	 pw;
+	const char	*e, *want;
+	size_t		 i, n, pn;
+	int		 r, good, ether;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.len = 4;
+	memcpy(pw.buf, "\x0a\x0b\x0c\x0d", 4);
+	pn = wol_payload_build(pl, sizeof(pl), MAC1, &pw);
+	for (i = 0; i < sizeof(link_cases) / sizeof(link_cases[0]); i++) {
+		lc = &link_cases[i];
+		n = build_link(fr, lc->hdr, lc->proto, pl, pn);
+		e = NULL;
+		memset(&f, 0x99, sizeof(f));
+		r = parse_link(lc->link, fr, n, &f, &e);
+		if (lc->why != NULL) {
+			ok(r == -1 && e != NULL && strcmp(e, lc->why) == 0,
+			    "link %s refused: %s", lc->name,
+			    r == 0 ? "(accepted)" : e);
+			continue;
+		}
+		ether = lc->link == WOL_LINK_ETHER;
+		want = lc->proto == WOL_PROTO_UDP4 ? "192.0.2.1" : "fe80::1";
+		good = r == 0 && f.proto == lc->proto && f.vlan == -1 &&
+		    memcmp(f.ipsrc, lc->proto == WOL_PROTO_UDP4 ? IP4SRC :
+		    IP6SRC, lc->proto == WOL_PROTO_UDP4 ? 4 : 16) == 0 &&
+		    f.sport == 40000 && f.dport == 9 &&
+		    memcmp(f.mac, MAC1, 6) == 0 && f.pw.len == 4 &&
+		    memcmp(f.pw.buf, pw.buf, 4) == 0 &&
+		    memcmp(f.src, ether ? SRC : zero, 6) == 0 &&
+		    memcmp(f.dst, ether ? DST : zero, 6) == 0 &&
+		    wol_frame_sender(&f, who, sizeof(who)) != NULL &&
+		    strcmp(who, want) == 0;
+		ok(good, "link %s: %s", lc->name, r == 0 ? "accepted" : e);
+	}
+
+	/* Shorter than the link header; nothing after it. */
+	ok(parse_link(WOL_LINK_NULL, fr, 3, &f, &e) == -1 &&
+	    strcmp(e, "truncated link header") == 0, "null, 3 bytes refused");
+	ok(parse_link(WOL_LINK_SLL, fr, 15, &f, &e) == -1 &&
+	    strcmp(e, "truncated link header") == 0, "sll, 15 bytes refused");
+	ok(parse_link(WOL_LINK_SLL2, fr, 19, &f, &e) == -1 &&
+	    strcmp(e, "truncated link header") == 0,
+	    "sll2, 19 bytes refused");
+	ok(parse_link(WOL_LINK_RAW, fr, 0, &f, &e) == -1 &&
+	    strcmp(e, "no IP header") == 0, "raw, empty packet refused");
+	n = build_link(fr, "00000002", WOL_PROTO_UDP4, pl, pn);
+	ok(parse_link(WOL_LINK_LOOP, fr, 4, &f, &e) == -1 &&
+	    strcmp(e, "no IP header") == 0, "loop, header only refused");
+	fr[4] = 0x55;
+	ok(parse_link(WOL_LINK_RAW, fr + 4, n - 4, &f, &e) == -1 &&
+	    strcmp(e, "IP version not 4 or 6") == 0, "raw, IP version 5");
+
+	/* The link header's size, where there is one of fixed size. */
+	ok(wol_link_hdrlen(WOL_LINK_RAW) == 0 &&
+	    wol_link_hdrlen(WOL_LINK_IPV4) == 0 &&
+	    wol_link_hdrlen(WOL_LINK_IPV6) == 0 &&
+	    wol_link_hdrlen(WOL_LINK_NULL) == 4 &&
+	    wol_link_hdrlen(WOL_LINK_LOOP) == 4 &&
+	    wol_link_hdrlen(WOL_LINK_SLL) == 16 &&
+	    wol_link_hdrlen(WOL_LINK_SLL2) == 20 &&
+	    wol_link_hdrlen(WOL_LINK_ETHER) == -1 &&
+	    wol_link_hdrlen(0) == -1, "link header lengths");
+}
+
+/* Every good link packet cut at every length short of whole: refused. */
+static void
+test_link_truncations(void)
+{
+	const struct link_case *lc;
+	uint8_t		 pl[WOL_PAYLOAD_MAXLEN], fr[MAXFRAME];
+	uint32_t	 x = 0x9e3779b9;
+	struct wol_frame f;
+	const char	*e;
+	size_t		 i, j, n, pn, cut, accepted;
+
+	pn = wol_payload_build(pl, sizeof(pl), MAC1, NULL);
+	for (i = 0; i < sizeof(link_cases) / sizeof(link_cases[0]); i++) {
+		lc = &link_cases[i];
+		if (lc->why != NULL)
+			continue;
+		n = build_link(fr, lc->hdr, lc->proto, pl, pn);
+		for (cut = 0; cut < n; cut++)
+			if (parse_link(lc->link, fr, cut, &f, &e) != -1)
+				break;
+		ok(cut == n, "link %s cut at every length 0-%zu refused",
+		    lc->name, n - 1);
+	}
+
+	/* Random bytes as each link type: none is a magic packet. */
+#define RND() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
+	for (i = WOL_LINK_ETHER; i <= WOL_LINK_SLL2; i++) {
+		accepted = 0;
+		for (j = 0; j < 5000; j++) {
+			n = RND() % 200;
+			for (cut = 0; cut < n; cut++)
+				fr[cut] = RND();
+			if (parse_link(i, fr, n, &f, &e) == 0)
+				accepted++;
+		}
+		ok(accepted == 0, "link type %zu: 5000 random packets "
+		    "refused (%zu accepted)", i, accepted);
+	}
+#undef RND
+}
+
 static int
 fd_open(int fd)
 {
@@ -992,6 +1231,8 @@ main(void)
 	test_frame_rejects();
 	test_truncations();
 	test_junk();
+	test_links();
+	test_link_truncations();
 	test_closefrom();
 	printf("test_wol: %d passed, %d failed\n", passes, failures);
 	return (failures != 0);

@@ -14,12 +14,13 @@
 # ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 #
-# mkframe.sh [-o] [-D ipdst] [-d ethdst] [-m mutation] [-P sport]
-#     [-p port] [-S ipsrc] [-s ethsrc] [-v vlan] [-w password]
+# mkframe.sh [-oO] [-A af] [-D ipdst] [-d ethdst] [-l link] [-m mutation]
+#     [-P sport] [-p port] [-S ipsrc] [-s ethsrc] [-v vlan] [-w password]
 #     ether | udp4 | udp6 | udp6hbh  mac
 #
 # Print one Ethernet frame carrying a magic packet for mac as a line of
-# hex, for sendframe(1) and mkpcap.sh.  The frame is built here, byte
+# hex, for sendframe(1) and mkpcap.sh; with -l, the packet as a link
+# without Ethernet has it.  The frame is built here, byte
 # by byte and independently of common/, so that the tests do not check
 # the code with itself.
 #
@@ -28,6 +29,16 @@
 #	udp6	UDP over IPv6, with its checksum
 #	udp6hbh	the same behind a hop-by-hop options header
 #
+#	-l link		another link header instead of Ethernet's (no -v):
+#		raw	none, the IP header first (DLT_RAW, a tun)
+#		null	the address family, 4 bytes little-endian (DLT_NULL
+#			as an x86 BSD writes it): 2, or 24 for IPv6
+#		loop	the same, big-endian (DLT_LOOP)
+#		sll	Linux cooked (DLT_LINUX_SLL), from ethsrc, received
+#		sll2	Linux cooked v2 (DLT_LINUX_SLL2), interface index 2
+#		sll and sll2 carry the EtherType too, 0x0842 included
+#	-A af		the address family number for null and loop
+#	-O		sll, sll2: sent by the host (packet type 4)
 #	-v vlan		behind an 802.1Q tag with this VLAN id
 #	-w password	append a SecureOn password: 4 or 6 bytes in hex,
 #			separated by ':' or '-' or not at all
@@ -46,9 +57,10 @@
 # UDP checksum too, though 0 would do.
 
 usage() {
-	echo "usage: mkframe.sh [-o] [-D ipdst] [-d ethdst] [-m mutation]" \
-	    "[-P sport] [-p port] [-S ipsrc] [-s ethsrc] [-v vlan]" \
-	    "[-w password] ether | udp4 | udp6 | udp6hbh mac" >&2
+	echo "usage: mkframe.sh [-oO] [-A af] [-D ipdst] [-d ethdst]" \
+	    "[-l link] [-m mutation] [-P sport] [-p port] [-S ipsrc]" \
+	    "[-s ethsrc] [-v vlan] [-w password]" \
+	    "ether | udp4 | udp6 | udp6hbh mac" >&2
 	exit 1
 }
 
@@ -62,11 +74,17 @@ vlan=
 pw=
 mut=
 ipopt=0
-while getopts D:d:m:oP:p:S:s:v:w: ch; do
+link=
+af=
+outgoing=0
+while getopts A:D:d:l:m:OoP:p:S:s:v:w: ch; do
 	case $ch in
+	A)	af=$OPTARG ;;
 	D)	ipdst=$OPTARG ;;
 	d)	ethdst=$OPTARG ;;
+	l)	link=$OPTARG ;;
 	m)	mut=$OPTARG ;;
+	O)	outgoing=1 ;;
 	o)	ipopt=1 ;;
 	P)	sport=$OPTARG ;;
 	p)	dport=$OPTARG ;;
@@ -91,6 +109,14 @@ udp6|udp6hbh)
 	    "${ipdst:=ff02::1}" ;;
 *)	usage ;;
 esac
+case $link in
+"") ;;
+raw|null|loop|sll|sll2)
+	[ -z "$vlan" ] || usage
+	[ "$kind" != ether ] || [ "$link" = sll ] || [ "$link" = sll2 ] ||
+	    usage ;;
+*)	usage ;;
+esac
 case $mut in
 ""|copies15|copydiff|nosync|trunc|cut|junk) ;;
 *)	echo "mkframe.sh: $mut: unknown mutation" >&2; exit 1 ;;
@@ -99,7 +125,8 @@ esac
 exec awk -v kind="$kind" -v mac="$mac" -v ethsrc="$ethsrc" \
     -v ethdst="$ethdst" -v ipsrc="$ipsrc" -v ipdst="$ipdst" \
     -v sport="$sport" -v dport="$dport" -v vlan="$vlan" -v pw="$pw" \
-    -v mut="$mut" -v ipopt="$ipopt" '
+    -v mut="$mut" -v ipopt="$ipopt" -v link="$link" -v af="$af" \
+    -v outgoing="$outgoing" '
 function die(msg) {
 	print "mkframe.sh: " msg > "/dev/stderr"
 	bad = 1
@@ -248,6 +275,26 @@ BEGIN {
 	}
 	if (mut == "cut")
 		frame = substr(frame, 1, length(frame) - 2 * 42)
+	if (link != "") {
+		# The EtherType, then the packet, in place of the header.
+		type = substr(frame, 25, 4)
+		frame = substr(frame, 29)
+		if (af == "")
+			af = type == "0800" ? 2 : 24
+		a = hex(num(af, 4294967295, "address family"), 8)
+		src = bytes(ethsrc, 6, "Ethernet source") "0000"
+		pkt = outgoing ? 4 : 0
+		if (link == "null")
+			frame = substr(a, 7, 2) substr(a, 5, 2) \
+			    substr(a, 3, 2) substr(a, 1, 2) frame
+		else if (link == "loop")
+			frame = a frame
+		else if (link == "sll")
+			frame = hex(pkt, 4) "0001" "0006" src type frame
+		else if (link == "sll2")
+			frame = type "0000" "00000002" "0001" hex(pkt, 2) \
+			    "06" src frame
+	}
 	print frame
 }
 END {

@@ -14,16 +14,31 @@
 # ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 #
-# mkpcap.sh out hex ...
+# mkpcap.sh [-l linktype] out hex ...
 #
-# Write a pcap file (Ethernet link type) holding one frame per hex
-# argument, in order, for offline replay tests.  Whitespace inside an
-# argument is ignored.  Needs text2pcap (Wireshark).
+# Write a pcap file holding one frame per hex argument, in order, for
+# offline replay tests.  Whitespace inside an argument is ignored.  The
+# link type is Ethernet (1) unless -l gives another LINKTYPE_ number
+# (101 raw IP, 0 null, 108 loop, 113 and 276 Linux cooked, ...).  Needs
+# text2pcap (Wireshark).
 
-if [ $# -lt 2 ]; then
-	echo "usage: mkpcap.sh out hex ..." >&2
+usage() {
+	echo "usage: mkpcap.sh [-l linktype] out hex ..." >&2
 	exit 1
-fi
+}
+
+lt=1
+while getopts l: ch; do
+	case $ch in
+	l)	lt=$OPTARG ;;
+	*)	usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+case $lt in
+""|*[!0-9]*)	usage ;;
+esac
+[ $# -ge 2 ] || usage
 out=$1
 shift
 command -v text2pcap >/dev/null 2>&1 ||
@@ -49,7 +64,7 @@ for h; do
 	}' || exit 1
 done >"$txt"
 # text2pcap says more than -q promises; show it only when it fails.
-if ! text2pcap -q "$txt" "$out" >"$txt.err" 2>&1; then
+if ! text2pcap -q -l "$lt" "$txt" "$out" >"$txt.err" 2>&1; then
 	cat "$txt.err" >&2
 	rm -f "$txt.err"
 	exit 1
