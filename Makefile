@@ -209,12 +209,14 @@ clean:
 	    regress/wakeupd/*.o wakeupd/parse.c
 
 # Test tools: sendframe writes any frame out an interface (the system
-# tests' crafted frames); reaper runs a libvirtd the tests start as a
+# tests' crafted frames); tunsend writes any IP packet into a tun, as
+# the tunnel's far end (Linux); reaper runs a libvirtd the tests start as a
 # child subreaper, so that a destroyed qemu is reaped at once (see
 # regress/libvirt.sh).
-TOOL_PROGS=	regress/tools/sendframe regress/tools/reaper
-TOOL_OBJS=	regress/tools/sendframe.o regress/tools/reaper.o \
-		regress/tools/unhex.o
+TOOL_PROGS=	regress/tools/sendframe regress/tools/tunsend \
+		regress/tools/reaper
+TOOL_OBJS=	regress/tools/sendframe.o regress/tools/tunsend.o \
+		regress/tools/reaper.o regress/tools/unhex.o
 
 regress: $(TOOL_PROGS)
 
@@ -222,6 +224,10 @@ regress/tools/sendframe: regress/tools/sendframe.o regress/tools/unhex.o \
     common/compat.o
 	$(CC) $(LDFLAGS) -o $@ regress/tools/sendframe.o regress/tools/unhex.o \
 	    common/compat.o $(LIBNET_LIBS)
+regress/tools/tunsend: regress/tools/tunsend.o regress/tools/unhex.o \
+    common/compat.o
+	$(CC) $(LDFLAGS) -o $@ regress/tools/tunsend.o regress/tools/unhex.o \
+	    common/compat.o
 regress/tools/reaper: regress/tools/reaper.o
 	$(CC) $(LDFLAGS) -o $@ regress/tools/reaper.o
 $(TOOL_OBJS): $(COMMON_HDRS) regress/tools/unhex.h

@@ -68,28 +68,34 @@
 			"(vlan and (%s) and " CANDIDATES ")"
 
 /*
- * The same UDP candidates on links without Ethernet, where the IP
- * header is at a fixed offset (%1$d) and its version tells IPv4 from
- * IPv6: libpcap's "ip" and "ip6" on DLT_NULL and DLT_LOOP know only
- * the address family numbers of the system they run on, and the
- * capture file may come from another.  The dissection checks the link
- * header.
+ * On links without Ethernet, the UDP candidates alone, in libpcap's
+ * terms, which find the IP header (raw IP, Linux cooked).  Not with
+ * link[] offsets: for a cooked socket ("any") libpcap rewrites the
+ * program's link-header offsets for the kernel, and an indirect load
+ * whose constant is below the cooked header's length comes out wrong
+ * (libpcap 1.10: the filter then drops every packet).
  */
-#define L3_UDP4		"(link[%1$d] & 0xf0 = 0x40 and link[%1$d + 9] = 17 " \
-			"and link[%1$d + 6 : 2] & 0x3fff = 0 and " \
-			"link[%1$d + (link[%1$d] & 0x0f) * 4 + 8 : 4] = " \
-			"0xffffffff and " \
-			"link[%1$d + (link[%1$d] & 0x0f) * 4 + 12 : 2] = 0xffff)"
-#define L3_UDP6		"(link[%1$d] & 0xf0 = 0x60 and link[%1$d + 6] = 17 " \
-			"and link[%1$d + 48 : 4] = 0xffffffff and " \
-			"link[%1$d + 52 : 2] = 0xffff)"
-#define L3_UDP6_EXT	"(link[%1$d] & 0xf0 = 0x60 and " \
-			"(link[%1$d + 6] = 0 or link[%1$d + 6] = 60) and " \
-			"link[%1$d + 40] = 17 and " \
-			"link[%1$d + 56 + link[%1$d + 41] * 8 : 4] = " \
-			"0xffffffff and " \
-			"link[%1$d + 60 + link[%1$d + 41] * 8 : 2] = 0xffff)"
-#define L3_FILTER	"(" L3_UDP4 " or " L3_UDP6 " or " L3_UDP6_EXT ")"
+#define IP_CANDIDATES	"(" CAND_UDP4 " or " CAND_UDP6 " or " CAND_UDP6_EXT ")"
+/*
+ * DLT_NULL and DLT_LOOP: libpcap's "ip" and "ip6" there test the
+ * address family numbers of the system they run on, and a capture file
+ * may come from another (IPv6 is 10, 24, 28 or 30; DLT_NULL is in the
+ * writer's byte order).  The version of the IP header, 4 bytes in,
+ * tells instead; the dissection checks the address family.
+ */
+#define AF_UDP4		"(link[4] & 0xf0 = 0x40 and link[4 + 9] = 17 and " \
+			"link[4 + 6 : 2] & 0x3fff = 0 and " \
+			"link[4 + (link[4] & 0x0f) * 4 + 8 : 4] = 0xffffffff " \
+			"and link[4 + (link[4] & 0x0f) * 4 + 12 : 2] = 0xffff)"
+#define AF_UDP6		"(link[4] & 0xf0 = 0x60 and link[4 + 6] = 17 and " \
+			"link[4 + 48 : 4] = 0xffffffff and " \
+			"link[4 + 52 : 2] = 0xffff)"
+#define AF_UDP6_EXT	"(link[4] & 0xf0 = 0x60 and " \
+			"(link[4 + 6] = 0 or link[4 + 6] = 60) and " \
+			"link[4 + 40] = 17 and " \
+			"link[4 + 56 + link[4 + 41] * 8 : 4] = 0xffffffff and " \
+			"link[4 + 60 + link[4 + 41] * 8 : 2] = 0xffff)"
+#define AF_CANDIDATES	"(" AF_UDP4 " or " AF_UDP6 " or " AF_UDP6_EXT ")"
 
 /*
  * The link types wakeupd listens on, and their names in common/: the
@@ -155,23 +161,29 @@ link_of(pcap_t *p, char *buf, size_t len)
 static char *
 filter_expr(int link, const char *senders)
 {
-	char	*expr, *cand;
-	int	 rc;
+	const char	*cand;
+	char		*expr;
 
-	if (link == WOL_LINK_ETHER) {
+	switch (link) {
+	case WOL_LINK_ETHER:
 		if (senders == NULL)
 			return (strdup(FILTER));
 		if (asprintf(&expr, FILTER_SENDERS, senders, senders) == -1)
 			return (NULL);
 		return (expr);
+	case WOL_LINK_NULL:
+	case WOL_LINK_LOOP:
+		cand = AF_CANDIDATES;
+		break;
+	default:
+		cand = IP_CANDIDATES;
+		break;
 	}
-	if (asprintf(&cand, L3_FILTER, wol_link_hdrlen(link)) == -1)
-		return (NULL);
 	if (senders == NULL)
-		return (cand);
-	rc = asprintf(&expr, "(%s) and %s", senders, cand);
-	free(cand);
-	return (rc == -1 ? NULL : expr);
+		return (strdup(cand));
+	if (asprintf(&expr, "(%s) and %s", senders, cand) == -1)
+		return (NULL);
+	return (expr);
 }
 
 /*

@@ -103,10 +103,10 @@ for m in copies15 copydiff nosync trunc cut junk; do
 done
 LT=228
 replay "replay: ipv4 udp4" "$W from 192.0.2.1" -l raw udp4
-refused "replay: ipv4 link, udp6 refused" "IPv4 version not 4" -l raw udp6
+refused "replay: ipv4 link, udp6 refused" filter -l raw udp6
 LT=229
 replay "replay: ipv6 udp6" "$W from fe80::a" -l raw udp6
-refused "replay: ipv6 link, udp4 refused" "IPv6 version not 6" -l raw udp4
+refused "replay: ipv6 link, udp4 refused" filter -l raw udp4
 
 LT=0
 replay "replay: null udp4" "$W from 192.0.2.1" -l null udp4

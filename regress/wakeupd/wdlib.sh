@@ -1,7 +1,8 @@
 # Helpers for the wakeupd system tests, sourced after regress/lib.sh and
 # regress/libvirt.sh: wakeupd in $NSB on wb0 logging to $LOG, senders in
 # $NSA on wa0.  With WD_IF set, wakeupd runs in the root namespace on
-# that interface instead (a bridge the test made).
+# that interface instead (a bridge the test made); with WD_NSIF set, in
+# $NSB on the interfaces it names instead of wb0.
 
 SF=$TOP/regress/tools/sendframe
 MK=$TOP/regress/tools/mkframe.sh
@@ -37,7 +38,8 @@ logtail() {
 }
 
 # wd_start ARGS...: wakeupd -d -C (the build's) -u nobody ARGS... wb0,
-# in $NSB (or on $WD_IF), until it says it is ready (at most 15 s).
+# in $NSB (or on $WD_IF, or $WD_NSIF), until it says it is ready (at
+# most 15 s).
 wd_start() {
 	: >"$LOG"
 	if [ -n "${WD_IF:-}" ]; then
@@ -45,7 +47,7 @@ wd_start() {
 		    2>"$LOG" &
 	else
 		ip netns exec "$NSB" "$WAKEUPD" -d -C "$WAKEUPD_CAPTURE" \
-		    -u nobody "$@" wb0 2>"$LOG" &
+		    -u nobody "$@" ${WD_NSIF:-wb0} 2>"$LOG" &
 	fi
 	WPID=$!
 	lv_poll 150 wd_ready_or_dead
