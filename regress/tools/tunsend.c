@@ -16,11 +16,15 @@
 
 /*
  * tunsend [-c count] interface hex
+ * tunsend -L type interface
  *
  * Write one IP packet, given as hex digits (whitespace allowed), count
  * times into the existing persistent tun device interface, as the far
  * end of a tunnel (a WireGuard peer) would: the kernel sees it arrive
- * on the tun.  For the tests only; Linux only (/dev/net/tun).
+ * on the tun.  With -L, set the tun's link type instead (an ARPHRD_
+ * number; the tun must be down): a link that is neither Ethernet nor
+ * IP, for a test of what wakeupd refuses.  For the tests only; Linux
+ * only (/dev/net/tun).
  */
 
 #include <sys/types.h>
@@ -44,14 +48,17 @@
 #define PACKET_MIN	20		/* an IPv4 header */
 #define PACKET_MAX	1500
 #define COUNT_MAX	100000
+#define ARPHRD_MAX	0xffff
 
 static void __dead usage(void);
 static int	 tun_attach(const char *);
+static void	 tun_setlink(int, const char *, int);
 
 static void __dead
 usage(void)
 {
-	fprintf(stderr, "usage: tunsend [-c count] interface hex\n");
+	fprintf(stderr, "usage: tunsend [-c count] interface hex\n"
+	    "       tunsend -L type interface\n");
 	exit(1);
 }
 
@@ -74,9 +81,22 @@ tun_attach(const char *name)
 		err(1, "%s: TUNSETIFF", name);
 	return (fd);
 }
+
+static void
+tun_setlink(int fd, const char *name, int type)
+{
+	if (ioctl(fd, TUNSETLINK, type) == -1)
+		err(1, "%s: TUNSETLINK %d", name, type);
+}
 #else
 static int
 tun_attach(const char *name)
+{
+	errx(1, "%s: tunsend runs on Linux only", name);
+}
+
+static void
+tun_setlink(int fd __unused, const char *name, int type __unused)
 {
 	errx(1, "%s: tunsend runs on Linux only", name);
 }
@@ -89,14 +109,19 @@ main(int argc, char *argv[])
 	const char	*errstr;
 	long long	 count = 1, i;
 	ssize_t		 len;
-	int		 ch, fd;
+	int		 ch, fd, type = -1;
 
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:L:")) != -1) {
 		switch (ch) {
 		case 'c':
 			count = strtonum(optarg, 1, COUNT_MAX, &errstr);
 			if (errstr != NULL)
 				errx(1, "count %s: %s", optarg, errstr);
+			break;
+		case 'L':
+			type = strtonum(optarg, 0, ARPHRD_MAX, &errstr);
+			if (errstr != NULL)
+				errx(1, "link type %s: %s", optarg, errstr);
 			break;
 		default:
 			usage();
@@ -104,6 +129,14 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (type != -1) {
+		if (argc != 1)
+			usage();
+		fd = tun_attach(argv[0]);
+		tun_setlink(fd, argv[0], type);
+		close(fd);
+		return (0);
+	}
 	if (argc != 2)
 		usage();
 

@@ -28,7 +28,8 @@ LONG=wut-$(printf '%060d' 0)
 # glibc's getopt names the program by its path and quotes the letter.
 GETOPT="(wakeupd|.*/wakeupd)"
 
-# Capture files: an empty one of each link type, and two that are not.
+# Capture files: an empty one of Ethernet and one of 802.11 (neither
+# Ethernet nor IP), and two that are not capture files.
 pcap_hdr() {
 	printf '\324\303\262\241\002\000\004\000\000\000\000\000'
 	printf '\000\000\000\000\377\377\000\000'"$1"'\000\000\000'
@@ -40,7 +41,7 @@ done
 chown nobody "$C/nobody" 2>/dev/null
 chmod g+w "$C/gw"
 pcap_hdr '\001' >"$P.ether"
-pcap_hdr '\145' >"$P.raw"
+pcap_hdr '\151' >"$P.wifi"
 : >"$P.empty"
 echo "not a capture file" >"$P.text"
 
@@ -63,7 +64,7 @@ any|-r no such file|-r $P.nosuch|wakeupd: $P.nosuch: No such file or directory
 any|-r with an interface|-r $P.ether wb0|usage
 any|-r empty file|-r $P.empty|~wakeupd: ($P.empty: )?truncated dump file.*
 any|-r not a capture|-r $P.text|~wakeupd: ($P.text: )?(unknown|bad dump) file format
-any|-r not Ethernet|-r $P.raw|wakeupd: $P.raw: not an Ethernet capture
+any|-r neither Ethernet nor IP|-r $P.wifi|wakeupd: $P.wifi: link type IEEE802_11: neither Ethernet nor IP
 any|-r bad filter|-f 'ether src (' -r $P.ether|~wakeupd: sender filter: .+
 unpriv|not root|$D wb0|wakeupd: need root privileges
 ns|-u no such user|$D -u wut-nosuch-$$ wb0|wakeupd: user wut-nosuch-$$ does not exist; create it, see wakeupd(8)
@@ -82,9 +83,10 @@ ns|good, then unknown interface|$D -u nobody wb0 wut-nosuch0|wakeupd: wut-nosuch
 ns|interface name too long|$D -u nobody $LONG|wakeupd: $LONG: interface name too long
 ns|interface down|$D -u nobody wc0|wakeupd: wc0: interface down
 EOF
-# Only where the kernel has tun(4).
+# Only where the kernel has tun(4): a tun whose link type is netlink's,
+# which libpcap reports as such (a tun as it comes, raw IP, is taken).
 [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] &&
-    echo "ns|not Ethernet (tun)|$D -u nobody wtun0|wakeupd: wtun0: not an Ethernet interface" \
+    echo "ns|neither Ethernet nor IP (tun as netlink)|$D -u nobody wtun0|wakeupd: wtun0: link type NETLINK: neither Ethernet nor IP" \
     >>"$TMPD/table"
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -93,12 +95,14 @@ if [ "$(id -u)" -eq 0 ]; then
 		exit 1
 	fi
 	BA_NS=$NSB
-	# An Ethernet interface that is down, and one that is not Ethernet.
+	# An Ethernet interface that is down, and one that is neither
+	# Ethernet nor IP (ARPHRD_NETLINK, 824).
 	ip link add wc0 netns "$NSB" type veth peer name wd0 netns "$NSB" ||
 	    { fail "wakeupd: badargs setup" "veth wc0"; exit 1; }
 	if [ -c /dev/net/tun ]; then
 		ip -n "$NSB" tuntap add mode tun name wtun0 &&
-		    ip -n "$NSB" link set wtun0 up ||
+		    ip netns exec "$NSB" "$TOP/regress/tools/tunsend" -L 824 \
+		    wtun0 && ip -n "$NSB" link set wtun0 up ||
 		    { fail "wakeupd: badargs setup" "tun"; exit 1; }
 	fi
 fi
