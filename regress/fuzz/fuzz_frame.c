@@ -16,9 +16,13 @@
 
 /*
  * wol_frame_parse on any bytes taken as a captured Ethernet frame, as
- * the capture child hands them over.  The input is the frame itself;
- * the seed corpus holds one valid frame of every encapsulation, so the
- * engine starts behind each EtherType rather than having to find it.
+ * the capture child hands them over, and wol_link_parse on the same
+ * bytes taken as a packet of each other link type (raw IP, null, loop,
+ * Linux cooked).  The input is the frame itself, so that the corpus
+ * that was made for Ethernet keeps its meaning; the seed corpus holds
+ * one valid frame of every encapsulation and link type, so the engine
+ * starts behind each EtherType and link header rather than having to
+ * find it.
  */
 
 #include <sys/types.h>
@@ -32,9 +36,51 @@
 #define ETHER_HDR_LEN	14
 #define VLAN_HDR_LEN	4
 
+static void	 link_one(int, const uint8_t *, size_t);
+
+/* One link type without Ethernet. */
+static void
+link_one(int link, const uint8_t *data, size_t size)
+{
+	static const uint8_t	 zero[WOL_ADDR_LEN];
+	struct wol_frame	 f;
+	uint8_t			 payload[WOL_PAYLOAD_MAXLEN];
+	char			 who[WOL_ADDR_STRLEN];
+	const char		*reason = NULL;
+	size_t			 n;
+	int			 rc;
+
+	rc = wol_link_parse(link, data, size, &f, &reason);
+	FUZZ_CHECK(rc == 0 || rc == -1);
+	if (rc == -1) {
+		FUZZ_CHECK(reason != NULL && *reason != '\0');
+		return;
+	}
+	FUZZ_CHECK(wol_link_hdrlen(link) >= 0);
+	FUZZ_CHECK(size >= (size_t)wol_link_hdrlen(link) + 20 + 8 +
+	    WOL_PAYLOAD_LEN);
+	/* No Ethernet header, no Ethernet addresses, no tag, no 0x0842. */
+	FUZZ_CHECK(memcmp(f.dst, zero, WOL_ADDR_LEN) == 0);
+	FUZZ_CHECK(memcmp(f.src, zero, WOL_ADDR_LEN) == 0);
+	FUZZ_CHECK(f.vlan == -1);
+	FUZZ_CHECK(f.proto == WOL_PROTO_UDP4 || f.proto == WOL_PROTO_UDP6);
+	FUZZ_CHECK(link != WOL_LINK_IPV4 || f.proto == WOL_PROTO_UDP4);
+	FUZZ_CHECK(link != WOL_LINK_IPV6 || f.proto == WOL_PROTO_UDP6);
+	/* The IP version is the first thing after the link header. */
+	FUZZ_CHECK(data[wol_link_hdrlen(link)] >> 4 ==
+	    (f.proto == WOL_PROTO_UDP4 ? 4 : 6));
+	FUZZ_CHECK(f.pw.len == 0 || f.pw.len == 4 || f.pw.len == 6);
+	FUZZ_CHECK(wol_mac_is_target(f.mac, &reason) == 0);
+	FUZZ_CHECK(wol_frame_sender(&f, who, sizeof(who)) != NULL);
+	n = wol_payload_build(payload, sizeof(payload), f.mac, &f.pw);
+	FUZZ_CHECK(n == (size_t)WOL_PAYLOAD_LEN + f.pw.len);
+	FUZZ_CHECK(memmem(data, size, payload, n) != NULL);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	int			 link;
 	struct wol_frame	 f;
 	uint8_t			 payload[WOL_PAYLOAD_MAXLEN];
 	char			 who[WOL_ADDR_STRLEN];
@@ -42,8 +88,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 n, hlen;
 	int			 rc;
 
-	rc = wol_frame_parse(data, size, &f, &reason);
-	FUZZ_CHECK(rc == 0 || rc == -1);
+	for (link = WOL_LINK_RAW; link <= WOL_LINK_SLL2; link++)
+		link_one(link, data, size);
+
+	/* Ethernet, by both names. */
+	rc = wol_link_parse(WOL_LINK_ETHER, data, size, &f, &reason);
+	FUZZ_CHECK(rc == wol_frame_parse(data, size, &f, &reason));
 	if (rc == -1) {
 		FUZZ_CHECK(reason != NULL && *reason != '\0');
 		return (0);

@@ -49,6 +49,24 @@ done
 put frame udp4-ipopt "$(sh $MK -o udp4 $MAC)"
 put frame udp4-ipopt-vlan "$(sh $MK -o -v 1 udp4 $MAC)"
 
+# Links without Ethernet: every link header, plain and broken.
+for l in raw null loop sll sll2; do
+	for k in udp4 udp6 udp6hbh; do
+		put frame "$l-$k" "$(sh $MK -l $l $k $MAC)"
+		put frame "$l-$k-pw6" "$(sh $MK -l $l -w 010203040506 $k $MAC)"
+	done
+	put frame "$l-udp4-cut" "$(sh $MK -l $l -m cut udp4 $MAC)"
+done
+for a in 10 28 30; do
+	put frame "null-udp6-af$a" "$(sh $MK -l null -A $a udp6 $MAC)"
+	put frame "loop-udp6-af$a" "$(sh $MK -l loop -A $a udp6 $MAC)"
+done
+put frame null-af23 "$(sh $MK -l null -A 23 udp6 $MAC)"
+put frame sll-out "$(sh $MK -l sll -O udp4 $MAC)"
+put frame sll2-out "$(sh $MK -l sll2 -O udp6 $MAC)"
+put frame sll-0842 "$(sh $MK -l sll ether $MAC)"
+put frame sll2-0842 "$(sh $MK -l sll2 ether $MAC)"
+
 # Variations mkframe.sh has no option for, made by editing its output
 # at fixed places (the offsets are those of the untagged frames).
 h=$(sh $MK udp6hbh $MAC)
