@@ -328,9 +328,14 @@ frame_to_msg(const struct capture_ctx *ctx, const struct pcap_pkthdr *h,
 	memcpy(m->mac, f.mac, sizeof(m->mac));
 	m->pwlen = f.pw.len;
 	memcpy(m->pw, f.pw.buf, f.pw.len);
-	/* Who put it on this link: the relay knows its own (relay.c). */
-	m->has_esrc = 1;
-	memcpy(m->esrc, f.src, sizeof(m->esrc));
+	/*
+	 * Who put it on this link: the relay knows its own (relay.c).
+	 * A link without Ethernet has no such address.
+	 */
+	if (ctx->link == WOL_LINK_ETHER) {
+		m->has_esrc = 1;
+		memcpy(m->esrc, f.src, sizeof(m->esrc));
+	}
 	switch (f.proto) {
 	case WOL_PROTO_UDP4:
 		m->sender_af = AF_INET;
