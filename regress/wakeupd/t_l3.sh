@@ -22,11 +22,13 @@
 # sees them arrive on wt0.  wakeupd on wt0, sandboxed, wakes a real
 # domain from an IPv4 packet unicast to the gateway's own address on a
 # port nothing listens on, another from an IPv6 one, and refuses a
-# malformed one.  Then wakeupd on "any" in $NSB: a packet from $NSA
-# over the veth wakes a domain; one that $NSB itself sends out wb0 (a
-# tcpdump on "any" sees it leave) is not heard.  The domains' NICs are
-# down and they send nothing; the namespaces, and with them the tun
-# and the veth, go at cleanup.
+# malformed one; a packet for a host of wakeupd.conf(5) heard on wt0 is
+# relayed out wb0, onto the veth segment, as wakeup(8) would send it
+# there (a tcpdump on wb0 sees it).  Then wakeupd on "any" in $NSB:
+# a packet from $NSA over the veth wakes a domain; one that $NSB itself
+# sends out wb0 (a tcpdump on "any" sees it leave) is not heard.  The
+# domains' NICs are down and they send nothing; the namespaces, and
+# with them the tun and the veth, go at cleanup.
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
@@ -34,6 +36,7 @@
 
 needroot "l3: setup" "l3: tun: sandboxed" "l3: tun: IPv4 to the gateway wakes" \
     "l3: tun: IPv6 wakes" "l3: tun: malformed refused" \
+    "l3: tun: relayed onto the veth" \
     "l3: any: own outbound not heard" "l3: any: inbound wakes" \
     "l3: any: sandboxed"
 
@@ -44,6 +47,8 @@ MA=52:54:$P1:$P2:07:01
 MB=52:54:$P1:$P2:07:02
 MC=52:54:$P1:$P2:07:03
 MD=52:54:$P1:$P2:07:04
+MR=52:54:$P1:$P2:07:05
+CONF=$TMPD/l3.conf
 GW4=192.0.2.66
 GW6=2001:db8:66::1
 PEER4=198.51.100.7
@@ -110,8 +115,13 @@ if ! lv_define a "$MA" || ! lv_define b "$MB" || ! lv_define c "$MC" ||
 	exit 1
 fi
 at_cleanup wd_stop
+cat >"$CONF" <<EOC
+libvirt "$LV_URI"
+debounce 0
+host far { mac $MR; relay on wb0 }
+EOC
 WD_NSIF=wt0
-if ! wd_start -v -w 0 -c $LV_URI; then
+if ! wd_start -v -F "$CONF"; then
 	fail "l3: setup" "wakeupd on wt0: no 'ready' within 15 s: $(logtail)"
 	exit 1
 fi
@@ -136,6 +146,27 @@ elif [ "$(lv_state c)" != "shut off" ]; then
 	fail "l3: tun: malformed refused" "c is $(lv_state c)"
 else
 	pass "l3: tun: malformed refused"
+fi
+
+# A host's packet heard on the tun goes out wb0, built anew: the frame
+# that wakeup -n prints for wb0.
+_n0=$(nlines)
+if ! cap_start "$TMPD/relay.pcap" 1 udp; then
+	fail "l3: tun: relayed onto the veth" "no capture on wb0"
+else
+	insb "$TS" wt0 "$(frame -l raw -S $PEER4 -D $GW4 udp4 "$MR")"
+	_want=$(insb "$WAKEUP" -n wb0 "$MR")
+	_re="wake host far mac $MR on wt0 from $PEER4: relay on wb0"
+	if ! cap_wait; then
+		fail "l3: tun: relayed onto the veth" "nothing on wb0: $(logtail)"
+	elif [ "$(cap_hex "$TMPD/relay.pcap")" != "$_want" ]; then
+		fail "l3: tun: relayed onto the veth" \
+		    "frame $(cap_hex "$TMPD/relay.pcap"), want $_want"
+	elif ! waitline "$_n0" "$_re"; then
+		fail "l3: tun: relayed onto the veth" "no '$_re': $(logtail)"
+	else
+		pass "l3: tun: relayed onto the veth"
+	fi
 fi
 wd_stop
 
