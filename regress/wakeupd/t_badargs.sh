@@ -88,6 +88,10 @@ EOF
 [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] &&
     echo "ns|neither Ethernet nor IP (tun as netlink)|$D -u nobody wtun0|wakeupd: wtun0: link type NETLINK: neither Ethernet nor IP" \
     >>"$TMPD/table"
+# A tun as it comes (raw IP) has no Ethernet addresses to filter on.
+[ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] &&
+    echo "ns|-f ether src on a tun|$D -u nobody -f 'ether src 00:11:22:33:44:55' wtun1|~wakeupd: wtun1: sender filter: ethernet addresses supported only on .+" \
+    >>"$TMPD/table"
 
 if [ "$(id -u)" -eq 0 ]; then
 	if ! ns_setup; then
@@ -95,14 +99,16 @@ if [ "$(id -u)" -eq 0 ]; then
 		exit 1
 	fi
 	BA_NS=$NSB
-	# An Ethernet interface that is down, and one that is neither
-	# Ethernet nor IP (ARPHRD_NETLINK, 824).
+	# An Ethernet interface that is down, one that is neither
+	# Ethernet nor IP (ARPHRD_NETLINK, 824), and a tun.
 	ip link add wc0 netns "$NSB" type veth peer name wd0 netns "$NSB" ||
 	    { fail "wakeupd: badargs setup" "veth wc0"; exit 1; }
 	if [ -c /dev/net/tun ]; then
 		ip -n "$NSB" tuntap add mode tun name wtun0 &&
 		    ip netns exec "$NSB" "$TOP/regress/tools/tunsend" -L 824 \
-		    wtun0 && ip -n "$NSB" link set wtun0 up ||
+		    wtun0 && ip -n "$NSB" link set wtun0 up &&
+		    ip -n "$NSB" tuntap add mode tun name wtun1 &&
+		    ip -n "$NSB" link set wtun1 up ||
 		    { fail "wakeupd: badargs setup" "tun"; exit 1; }
 	fi
 fi
