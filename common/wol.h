@@ -71,7 +71,8 @@ int	 wol_payload_parse(const uint8_t *, size_t, uint8_t *,
  * How a captured packet begins: libpcap's link types (DLT_*), which
  * differ in number between systems, told apart by the caller.  Only
  * Ethernet carries EtherType 0x0842; on the others a magic packet is
- * UDP over IPv4 or IPv6 only.
+ * UDP over IPv4 or IPv6 only.  Numbered without gaps: the tests walk
+ * them.
  */
 #define WOL_LINK_ETHER		1	/* DLT_EN10MB */
 #define WOL_LINK_RAW		2	/* DLT_RAW: the IP header, v4 or v6 */
