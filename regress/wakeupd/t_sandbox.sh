@@ -25,7 +25,7 @@ needroot "sandbox: setup" "sandbox: capture program exec'd" \
     "sandbox: injection works unfiltered" \
     "sandbox: write to capture socket kills it" \
     "sandbox: sendto capture socket kills it" \
-    "sandbox: 1,000 known addresses"
+    "sandbox: 1,000 known addresses" "sandbox: on any and a tun"
 
 # A frame no one else sends, EtherType 0x88b5 (local experimental),
 # broadcast from wb0's MAC, 60 bytes, as a C string for gdb.
@@ -373,5 +373,35 @@ if wd_start -v -w 0 -c "test://$TMPD/k1000.xml"; then
 	fi
 else
 	fail "sandbox: 1,000 known addresses" "wakeupd: $(logtail)"
+fi
+wd_stop
+
+# "any" (Linux cooked, inbound only) and a tun (raw IP) under the
+# filter: what they need set before it, what they read within it.
+ip -n "$NSB" tuntap add mode tun name wt0 &&
+    ip -n "$NSB" addr add 192.0.2.66 peer 198.51.100.0/24 dev wt0 &&
+    ip -n "$NSB" link set wt0 up ||
+    { fail "sandbox: on any and a tun" "cannot make the tun"; exit 1; }
+WD_NSIF="any wt0"
+if wd_start -v -w 0 -c "test://$TMPD/one.xml"; then
+	n0=$(nlines)
+	insa "$WAKEUP" wa0 52:54:00:79:00:01 >/dev/null 2>&1
+	waitline "$n0" "wake one mac 52:54:00:79:00:01 on any from $IPA: none: running"
+	_any=$?
+	ip netns exec "$NSB" "$TOP/regress/tools/tunsend" wt0 \
+	    "$(frame -l raw -S 198.51.100.7 -D 192.0.2.66 udp4 52:54:00:79:00:01)"
+	waitline "$n0" "wake one mac 52:54:00:79:00:01 on wt0 from 198.51.100.7: none: running"
+	_tun=$?
+	C=$(child)
+	if [ $_any -ne 0 ] || [ $_tun -ne 0 ]; then
+		fail "sandbox: on any and a tun" "$(logtail)"
+	elif ! grep -q 'capture sandbox: seccomp filter of' "$LOG" ||
+	    ! grep -q '^Seccomp:[[:space:]]*2' "/proc/$C/status"; then
+		fail "sandbox: on any and a tun" "no seccomp filter: $(logtail)"
+	else
+		pass "sandbox: on any and a tun"
+	fi
+else
+	fail "sandbox: on any and a tun" "wakeupd: $(logtail)"
 fi
 wd_stop
