@@ -48,6 +48,7 @@
 #define SLL_HDR_LEN		16	/* DLT_LINUX_SLL */
 #define SLL2_HDR_LEN		20	/* DLT_LINUX_SLL2 */
 #define SLL_OUTGOING		4	/* PACKET_OUTGOING, sent by this host */
+#define SLL_HATYPE_LOOPBACK	772	/* ARPHRD_LOOPBACK */
 /* Their address families: IPv4 is 2 everywhere, IPv6 is not. */
 #define LINK_AF_INET		2
 #define LINK_AF_INET6_LINUX	10
@@ -72,7 +73,7 @@ static int	 parse_ip(struct cursor *, int, struct wol_frame *,
 		    const char **);
 static int	 parse_af(uint32_t, struct cursor *, struct wol_frame *,
 		    const char **);
-static int	 parse_sll(uint16_t, uint16_t, struct cursor *,
+static int	 parse_sll(uint16_t, uint16_t, uint16_t, struct cursor *,
 		    struct wol_frame *, const char **);
 
 static uint16_t
@@ -316,11 +317,16 @@ parse_af(uint32_t af, struct cursor *c, struct wol_frame *f,
 
 /* Linux cooked captures: what the host sent is not heard. */
 static int
-parse_sll(uint16_t pkttype, uint16_t proto, struct cursor *c,
-    struct wol_frame *f, const char **reason)
+parse_sll(uint16_t pkttype, uint16_t hatype, uint16_t proto,
+    struct cursor *c, struct wol_frame *f, const char **reason)
 {
 	if (pkttype == SLL_OUTGOING) {
 		*reason = "sent by this host";
+		return (-1);
+	}
+	/* On lo, what comes in was sent here: any local user's datagram. */
+	if (hatype == SLL_HATYPE_LOOPBACK) {
+		*reason = "on the loopback interface";
 		return (-1);
 	}
 	switch (proto) {
@@ -409,10 +415,12 @@ wol_link_parse(int link, const uint8_t *buf, size_t len,
 		rc = parse_af(af, &c, f, reason);
 		break;
 	case WOL_LINK_SLL:
-		rc = parse_sll(be16(buf), be16(buf + 14), &c, f, reason);
+		rc = parse_sll(be16(buf), be16(buf + 2), be16(buf + 14), &c, f,
+		    reason);
 		break;
 	default:
-		rc = parse_sll(buf[10], be16(buf), &c, f, reason);
+		rc = parse_sll(buf[10], be16(buf + 8), be16(buf), &c, f,
+		    reason);
 		break;
 	}
 	if (rc == -1)

@@ -77,11 +77,11 @@
  */
 #define IP_CANDIDATES	"(" CAND_UDP4 " or " CAND_UDP6 " or " CAND_UDP6_EXT ")"
 /*
- * DLT_NULL and DLT_LOOP: libpcap's "ip" and "ip6" there test the
- * address family numbers of the system they run on, and a capture file
- * may come from another (IPv6 is 10, 24, 28 or 30; DLT_NULL is in the
- * writer's byte order).  The version of the IP header, 4 bytes in,
- * tells instead; the dissection checks the address family.
+ * DLT_NULL and DLT_LOOP: libpcap's "ip6" there tests the BSDs' IPv6
+ * address family numbers (24, 28, 30) but not Linux's (10), which the
+ * dissection accepts; so the version of the IP header, 4 bytes in,
+ * tells instead, and the dissection checks the address family.  (A
+ * user's -f expression with "ip6" still misses family 10.)
  */
 #define AF_UDP4		"(link[4] & 0xf0 = 0x40 and link[4 + 9] = 17 and " \
 			"link[4 + 6 : 2] & 0x3fff = 0 and " \
@@ -237,9 +237,12 @@ capture_open(const char *ifname, const char *senders, int promisc,
 		snprintf(errbuf, errlen, "%s: neither Ethernet nor IP", ebuf);
 		goto fail;
 	}
-	/* What the host sends there, a relayed packet too, is not heard. */
-	if ((link == WOL_LINK_SLL || link == WOL_LINK_SLL2) &&
-	    pcap_setdirection(p, PCAP_D_IN) == -1) {
+	/*
+	 * Without Ethernet, what the host itself sends there (into a tun,
+	 * out any interface: a relayed packet too, a local user's datagram,
+	 * traffic forwarded into a tunnel) is not heard: inbound only.
+	 */
+	if (link != WOL_LINK_ETHER && pcap_setdirection(p, PCAP_D_IN) == -1) {
 		snprintf(errbuf, errlen, "cannot capture inbound only: %s",
 		    pcap_geterr(p));
 		goto fail;

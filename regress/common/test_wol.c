@@ -1041,6 +1041,12 @@ static const struct link_case {
 	{ "sll2 sent by this host", WOL_LINK_SLL2,
 	    "86dd 0000 00000002 0001 04 06" SLL_SRC, WOL_PROTO_UDP6,
 	    "sent by this host" },
+	{ "sll to us on lo", WOL_LINK_SLL,
+	    "0000 0304 0006" SLL_SRC "0800", WOL_PROTO_UDP4,
+	    "on the loopback interface" },
+	{ "sll2 to us on lo", WOL_LINK_SLL2,
+	    "0800 0000 00000001 0304 00 06" SLL_SRC, WOL_PROTO_UDP4,
+	    "on the loopback interface" },
 	{ "unknown link type", 99, "", WOL_PROTO_UDP4, "unknown link type" },
 };
 

@@ -38,8 +38,9 @@
 
 needroot "l3: setup" "l3: tun: IPv4 to the gateway wakes" \
     "l3: tun: IPv6 wakes" "l3: tun: malformed refused" \
-    "l3: tun: relayed onto the veth" \
-    "l3: any: own outbound not heard" "l3: any: inbound wakes"
+    "l3: tun: relayed onto the veth" "l3: tun: what the host sends not heard" \
+    "l3: any: own outbound not heard" "l3: any: loopback not heard" \
+    "l3: any: inbound wakes"
 
 TS=$TOP/regress/tools/tunsend
 P1=$(printf %02x $(($$ / 256 % 256)))
@@ -57,6 +58,21 @@ PEER6=2001:db8:77::7
 
 insb() {
 	ip netns exec "$NSB" "$@"
+}
+
+# magic MAC: a magic packet's 102 bytes on standard output.
+magic() {
+	_oct=
+	for _b in $(echo "$1" | tr : ' '); do
+		_oct="$_oct\\$(printf %03o "0x$_b")"
+	done
+	printf '\377\377\377\377\377\377'
+	_i=0
+	while [ $_i -lt 16 ]; do
+		# shellcheck disable=SC2059
+		printf "$_oct"
+		_i=$((_i + 1))
+	done
 }
 
 tun_setup() {
@@ -152,6 +168,25 @@ else
 		pass "l3: tun: relayed onto the veth"
 	fi
 fi
+
+# What the gateway itself sends into the tunnel (here a datagram to the
+# far end, as forwarded LAN traffic or a local user's would be) is not
+# heard: the tun is captured inbound only.  tcpdump sees it go.
+insb tcpdump -i wt0 -n -U --immediate-mode -c 1 -Q out -w "$TMPD/tout.pcap" \
+    "udp port 9" 2>"$TMPD/tout.err" &
+TD=$!
+at_cleanup "kill $TD"
+lv_poll 100 grep -q "listening on" "$TMPD/tout.err"
+_n0=$(nlines)
+magic "$MC" | insb nc -u -w 1 $PEER4 9 >/dev/null 2>&1
+if ! lv_poll 50 lv_gone $TD; then
+	fail "l3: tun: what the host sends not heard" "tcpdump did not see it go"
+elif waitline "$_n0" " mac $MC |dropped frame" 2; then
+	fail "l3: tun: what the host sends not heard" "heard: $(logtail)"
+else
+	pass "l3: tun: what the host sends not heard"
+fi
+wait $TD 2>/dev/null
 wd_stop
 
 # "any": inbound only.  A tcpdump on "any" sees $NSB's own packet go
@@ -180,6 +215,19 @@ else
 	pass "l3: any: own outbound not heard"
 fi
 wait $TD 2>/dev/null
+
+# On lo, what arrives was sent on this host, by any local user: a
+# datagram to 127.0.0.1 is refused as such.
+_n0=$(nlines)
+magic "$MD" | insb nc -u -w 1 127.0.0.1 9 >/dev/null 2>&1
+if ! waitline "$_n0" "dropped frame from .*: on the loopback interface" 5
+then
+	fail "l3: any: loopback not heard" "no refusal: $(logtail)"
+elif [ "$(count_lines "$_n0" " mac $MD ")" -ne 0 ]; then
+	fail "l3: any: loopback not heard" "acted on: $(logtail)"
+else
+	pass "l3: any: loopback not heard"
+fi
 
 _n0=$(nlines)
 insa "$WAKEUP" wa0 "$MD" >"$TMPD/send.out" 2>&1
