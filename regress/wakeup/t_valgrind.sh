@@ -163,8 +163,9 @@ sh "$TOP/regress/tools/mkpcap.sh" "$TMPD/many.pcap" $(cat "$TMPD/many.hex") \
     2>"$TMPD/mk.err" ||
     { fail "valgrind wakeupd setup" "mkpcap.sh, 1,000 frames"; exit 1; }
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000' \
-    >"$TMPD/raw.pcap"
-printf '\377\377\000\000\145\000\000\000' >>"$TMPD/raw.pcap"
+    >"$TMPD/wifi.pcap"
+# Link type 105, 802.11: neither Ethernet nor IP.
+printf '\377\377\000\000\151\000\000\000' >>"$TMPD/wifi.pcap"
 
 # name|expected exit|arguments
 cat >"$TMPD/dcases" <<EOF
@@ -173,7 +174,7 @@ replay-verbose|0|-v -r $TMPD/all.pcap
 replay-filter|0|-v -f 'ether src 02:00:5e:10:00:0f or src host 192.0.2.1' -r $TMPD/all.pcap
 replay-1000|0|-r $TMPD/many.pcap
 err-replay-missing|1|-r $TMPD/nosuch.pcap
-err-replay-not-ether|1|-r $TMPD/raw.pcap
+err-replay-not-ip|1|-r $TMPD/wifi.pcap
 err-replay-filter|1|-f 'ether src (' -r $TMPD/all.pcap
 EOF
 while IFS='|' read -r name rc args; do

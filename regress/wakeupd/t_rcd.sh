@@ -26,7 +26,7 @@ pass "rc.d: pexp set"
 
 # The manual: ps(1) shows the parent as "wakeupd: [priv]".
 title=$(awk '/shows the parent as/ { getline; sub(/^\.Dq /, "");
-    print; exit }' "$TOP/wakeupd/wakeupd.8")
+    sub(/ [,.;:]$/, ""); print; exit }' "$TOP/wakeupd/wakeupd.8")
 if [ -z "$title" ]; then
 	fail "rc.d: pexp matches the manual" "no title in wakeupd.8"
 elif printf '%s\n' "$title" | grep -qxE "$pexp"; then
