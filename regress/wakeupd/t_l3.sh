@@ -178,7 +178,9 @@ TD=$!
 at_cleanup "kill $TD"
 lv_poll 100 grep -q "listening on" "$TMPD/tout.err"
 _n0=$(nlines)
-magic "$MC" | insb nc -u -w 1 $PEER4 9 >/dev/null 2>&1
+# From a file: nc sends what one read gives as one datagram.
+magic "$MC" >"$TMPD/mc.bin"
+insb nc -u -w 1 $PEER4 9 <"$TMPD/mc.bin" >/dev/null 2>&1
 if ! lv_poll 50 lv_gone $TD; then
 	fail "l3: tun: what the host sends not heard" "tcpdump did not see it go"
 elif waitline "$_n0" " mac $MC |dropped frame" 2; then
@@ -219,7 +221,8 @@ wait $TD 2>/dev/null
 # On lo, what arrives was sent on this host, by any local user: a
 # datagram to 127.0.0.1 is refused as such.
 _n0=$(nlines)
-magic "$MD" | insb nc -u -w 1 127.0.0.1 9 >/dev/null 2>&1
+magic "$MD" >"$TMPD/md.bin"
+insb nc -u -w 1 127.0.0.1 9 <"$TMPD/md.bin" >/dev/null 2>&1
 if ! waitline "$_n0" "dropped frame from .*: on the loopback interface" 5
 then
 	fail "l3: any: loopback not heard" "no refusal: $(logtail)"
