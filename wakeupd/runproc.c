@@ -40,7 +40,8 @@
  * parent's requests, runs the host's argv from the configuration (never
  * a shell) in a session of its own, logs its output and how it ended,
  * and ends its process group at the host's time limit; one command per
- * host at a time.  At the parent's end it ends what still runs.
+ * host at a time.  What a command left holding its pipe is read on, apart
+ * from the host's command.  At the parent's end it ends what still runs.
  */
 
 #define RUN_GRACE_MS	2000	/* from SIGTERM to SIGKILL */
@@ -48,25 +49,41 @@
 #define RUN_TICK_MS	100	/* how often to look for a group's end */
 #define RUN_LINEMAX	200	/* longer output lines are cut */
 #define RUN_MAXLINES	50	/* output lines logged per command */
+#define RUN_MAXDRAIN	64	/* pipes read after their command exited */
 
-/* A command that runs, or whose process group is being ended. */
-struct cmd {
-	pid_t		 pid;		/* and process group; 0: none */
-	int		 fd;		/* its output, or -1 */
-	int		 reaped;	/* the group may live on */
-	int		 term;		/* SIGTERM sent to the group */
-	int		 timedout;
-	int		 stopping;
-	int64_t		 deadline;	/* the time limit */
-	int64_t		 kill;		/* SIGKILL, once term */
+/* A command's output pipe and the line being read from it. */
+struct out {
+	int		 fd;		/* or -1 */
+	int		 host;		/* index in rh */
+	uint64_t	 seq;		/* drains: the oldest goes first */
 	char		 line[RUN_LINEMAX + 1];
 	size_t		 len;
 	int		 cut;		/* the rest of a long line: dropped */
 	int		 nlines;
 };
 
+/* A command that runs, or whose process group is being ended. */
+struct cmd {
+	pid_t		 pid;		/* and process group; 0: none */
+	struct out	 out;		/* until it is reaped */
+	int		 reaped;	/* the group may live on */
+	int		 term;		/* SIGTERM sent to the group */
+	int		 timedout;
+	int		 stopping;
+	int64_t		 deadline;	/* the time limit */
+	int64_t		 kill;		/* SIGKILL, once term */
+};
+
 static struct run_hosts	*rh;
 static struct cmd	*cmds;
+/*
+ * The pipes of commands that have exited but left a process that holds
+ * them (a daemon that kept its standard output): read to their end, so
+ * that its writes do not get SIGPIPE, apart from the commands so that
+ * the host can run again at once.
+ */
+static struct out	 drains[RUN_MAXDRAIN];
+static uint64_t		 drainseq;
 static int		 sigfd[2] = { -1, -1 };
 
 static int	 proc_setup(int);
@@ -77,9 +94,10 @@ static void	 msg_string(const char *, size_t, const char *);
 static void	 cmd_start(int, const struct run_msg *);
 static __dead void cmd_exec(const struct conf_host *, const struct run_user *,
 		    const struct run_msg *, int);
-static void	 cmd_output(const struct conf_host *, struct cmd *);
-static void	 cmd_line(const struct conf_host *, struct cmd *, int);
-static void	 cmd_close(const struct conf_host *, struct cmd *);
+static void	 out_read(struct out *);
+static void	 out_line(struct out *, int);
+static void	 out_close(struct out *);
+static void	 out_drain(struct out *);
 static void	 cmd_reaped(int, int);
 static void	 cmd_term(struct cmd *, int64_t);
 static int	 cmd_timers(int64_t);
@@ -188,10 +206,12 @@ runproc_main(int sock, struct run_hosts *hosts)
 	rh = hosts;
 	sock = proc_setup(sock);
 	if ((cmds = calloc(rh->n, sizeof(*cmds))) == NULL ||
-	    (pfd = calloc(rh->n + 2, sizeof(*pfd))) == NULL)
+	    (pfd = calloc(rh->n + 2 + RUN_MAXDRAIN, sizeof(*pfd))) == NULL)
 		fatal("calloc");
 	for (i = 0; i < rh->n; i++)
-		cmds[i].fd = -1;
+		cmds[i].out.fd = -1;
+	for (i = 0; i < RUN_MAXDRAIN; i++)
+		drains[i].fd = -1;
 
 	for (;;) {
 		now = mono_ms();
@@ -207,7 +227,11 @@ runproc_main(int sock, struct run_hosts *hosts)
 		pfd[np].fd = stopping ? -1 : sock;
 		pfd[np++].events = POLLIN;
 		for (i = 0; i < rh->n; i++) {
-			pfd[np].fd = cmds[i].fd;
+			pfd[np].fd = cmds[i].out.fd;
+			pfd[np++].events = POLLIN;
+		}
+		for (i = 0; i < RUN_MAXDRAIN; i++) {
+			pfd[np].fd = drains[i].fd;
 			pfd[np++].events = POLLIN;
 		}
 		if (poll(pfd, np, timeout) == -1) {
@@ -235,8 +259,12 @@ runproc_main(int sock, struct run_hosts *hosts)
 			stop_at = now + RUN_GRACE_MS + RUN_STOP_MS;
 		}
 		for (i = 0; i < rh->n; i++)
-			if (cmds[i].fd != -1 && pfd[i + 2].revents != 0)
-				cmd_output(rh->host[i], &cmds[i]);
+			if (cmds[i].out.fd != -1 && pfd[i + 2].revents != 0)
+				out_read(&cmds[i].out);
+		for (i = 0; i < RUN_MAXDRAIN; i++)
+			if (drains[i].fd != -1 &&
+			    pfd[rh->n + 2 + i].revents != 0)
+				out_read(&drains[i]);
 	}
 }
 
@@ -322,7 +350,8 @@ cmd_start(int i, const struct run_msg *m)
 		fatal("fcntl");
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
-	c->fd = p[0];
+	c->out.fd = p[0];
+	c->out.host = i;
 	c->deadline = mono_ms() + (int64_t)h->run.timeout * 1000;
 	log_info("host %s: %s started (pid %ld)", h->name, h->run.argv[0],
 	    (long)pid);
@@ -394,9 +423,9 @@ cmd_exec(const struct conf_host *h, const struct run_user *u,
 	_exit(127);
 }
 
-/* Read what the command wrote, and log it line by line. */
+/* Read what a command wrote, and log it line by line. */
 static void
-cmd_output(const struct conf_host *h, struct cmd *c)
+out_read(struct out *o)
 {
 	char	 buf[4096];
 	ssize_t	 n, i;
@@ -404,32 +433,32 @@ cmd_output(const struct conf_host *h, struct cmd *c)
 
 	/* A bounded number of reads a turn: the other commands' turn. */
 	for (reads = 0; reads < 16; reads++) {
-		n = read(c->fd, buf, sizeof(buf));
+		n = read(o->fd, buf, sizeof(buf));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {
-			cmd_close(h, c);
+			out_close(o);
 			return;
 		}
 		for (i = 0; i < n; i++) {
 			if (buf[i] == '\n') {
-				if (!c->cut)
-					cmd_line(h, c, 0);
-				c->len = 0;
-				c->cut = 0;
+				if (!o->cut)
+					out_line(o, 0);
+				o->len = 0;
+				o->cut = 0;
 				continue;
 			}
-			if (c->cut)
+			if (o->cut)
 				continue;
-			if (c->len == RUN_LINEMAX) {
-				cmd_line(h, c, 1);
-				c->len = 0;
-				c->cut = 1;
+			if (o->len == RUN_LINEMAX) {
+				out_line(o, 1);
+				o->len = 0;
+				o->cut = 1;
 				continue;
 			}
-			c->line[c->len++] = buf[i];
+			o->line[o->len++] = buf[i];
 		}
 	}
 }
@@ -439,44 +468,76 @@ cmd_output(const struct conf_host *h, struct cmd *c)
  * backslash as two), up to so many per command.
  */
 static void
-cmd_line(const struct conf_host *h, struct cmd *c, int cut)
+out_line(struct out *o, int cut)
 {
+	const char	*name = rh->host[o->host]->name;
 	char		 text[RUN_LINEMAX * 4 + 1];
 	unsigned char	 ch;
-	size_t		 i, o = 0;
+	size_t		 i, len = 0;
 
-	if (c->nlines > RUN_MAXLINES)
+	if (o->nlines > RUN_MAXLINES)
 		return;
-	if (c->nlines++ == RUN_MAXLINES) {
-		log_info("host %s: further output not logged", h->name);
+	if (o->nlines++ == RUN_MAXLINES) {
+		log_info("host %s: further output not logged", name);
 		return;
 	}
-	for (i = 0; i < c->len; i++) {
-		ch = c->line[i];
+	for (i = 0; i < o->len; i++) {
+		ch = o->line[i];
 		if (ch == '\\') {
-			text[o++] = '\\';
-			text[o++] = '\\';
+			text[len++] = '\\';
+			text[len++] = '\\';
 		} else if (isprint(ch))
-			text[o++] = ch;
+			text[len++] = ch;
 		else
-			o += snprintf(text + o, sizeof(text) - o, "\\x%02x",
-			    ch);
+			len += snprintf(text + len, sizeof(text) - len,
+			    "\\x%02x", ch);
 	}
-	text[o] = '\0';
-	log_info("host %s: %s%s", h->name, text, cut ? " (cut)" : "");
+	text[len] = '\0';
+	log_info("host %s: %s%s", name, text, cut ? " (cut)" : "");
 }
 
 /* The end of the output: what is left of a line, then the pipe. */
 static void
-cmd_close(const struct conf_host *h, struct cmd *c)
+out_close(struct out *o)
 {
-	if (c->fd == -1)
+	if (o->fd == -1)
 		return;
-	if (c->len > 0 && !c->cut)
-		cmd_line(h, c, 0);
-	c->len = 0;
-	close(c->fd);
-	c->fd = -1;
+	if (o->len > 0 && !o->cut)
+		out_line(o, 0);
+	o->len = 0;
+	close(o->fd);
+	o->fd = -1;
+}
+
+/*
+ * The command has exited but its pipe is still open: read on, among
+ * the drains.  Past RUN_MAXDRAIN the oldest is closed, and what still
+ * writes to it gets SIGPIPE.
+ */
+static void
+out_drain(struct out *o)
+{
+	struct out	*d = NULL;
+	int		 i;
+
+	for (i = 0; i < RUN_MAXDRAIN; i++) {
+		if (drains[i].fd == -1) {
+			d = &drains[i];
+			break;
+		}
+		if (d == NULL || drains[i].seq < d->seq)
+			d = &drains[i];
+	}
+	if (d->fd != -1) {
+		log_warnx("host %s: more than %d exited commands' output "
+		    "open: its output no longer read",
+		    rh->host[d->host]->name, RUN_MAXDRAIN);
+		out_close(d);
+	}
+	*d = *o;
+	d->seq = ++drainseq;
+	o->fd = -1;
+	o->len = 0;
 }
 
 /* SIGTERM to the command's group, and SIGKILL after the grace. */
@@ -559,10 +620,11 @@ cmd_reaped(int i, int status)
 	const char		*path = h->run.argv[0];
 
 	/* What it wrote before it exited is in the pipe: log it first. */
-	if (c->fd != -1)
-		cmd_output(h, c);
-	/* A process it left behind may hold the pipe: not waited for. */
-	cmd_close(h, c);
+	if (c->out.fd != -1)
+		out_read(&c->out);
+	/* A process it left behind may hold the pipe: read on, apart. */
+	if (c->out.fd != -1)
+		out_drain(&c->out);
 	if (c->timedout)
 		log_warnx("host %s: %s killed after %d s (time limit)",
 		    h->name, path, h->run.timeout);

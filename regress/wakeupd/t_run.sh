@@ -20,7 +20,8 @@ needroot "run: setup" "run: unknown user at start" "run: a VM started" \
     "run: as nobody" "run: as root without as" "run: signals and mask" \
     "run: stdin and descriptors" "run: output escaped, cut and bounded" \
     "run: time limit kills the group" \
-    "run: one per host" "run: stop ends a command" \
+    "run: one per host" "run: a daemon keeps its output" \
+    "run: stop ends a command" \
     "run: the VM outlives the daemon" "run: run process death is fatal"
 
 C=$TMPD/run.conf
@@ -44,6 +45,16 @@ qemu_kill() {
 	QPID=
 }
 
+# The daemons the daemon case started, if still there.
+daemon_kill() {
+	for _p in $(cat "$D/daemon.pids" 2>/dev/null); do
+		[ -r "/proc/$_p/cmdline" ] &&
+		    tr '\0' ' ' <"/proc/$_p/cmdline" | grep -q daemon.alive &&
+		    kill "$_p"
+	done
+	return 0
+}
+
 # wake NAME: a magic packet for host NAME's address.
 wake() {
 	insa "$WAKEUP" wa0 "$(eval echo \$M_$1)" >/dev/null 2>&1
@@ -63,10 +74,11 @@ out() {
 ns_setup || { fail "run: setup" "namespaces"; exit 1; }
 at_cleanup qemu_kill
 at_cleanup wd_stop
+at_cleanup daemon_kill
 mkdir -m 0755 "$D" || { fail "run: setup" "mkdir"; exit 1; }
 
 i=1
-for h in vm false touch env asn root sigs fds hang slow stopme chatty; do
+for h in vm false touch env asn root sigs fds hang slow stopme chatty daemon; do
 	eval M_$h=$(mac $i)
 	i=$((i + 1))
 done
@@ -104,6 +116,10 @@ host "hang" {
 }
 host "slow" { mac $M_slow; run "/bin/sleep" "4" }
 host "stopme" { mac $M_stopme; run "/bin/sleep" "300"; timeout 300 }
+host "daemon" {
+	mac $M_daemon
+	run "/bin/sh" "-c" "setsid sh -c 'echo \$\$ >>$D/daemon.pids; sleep 2; echo late; echo alive >$D/daemon.alive' & exit 0"
+}
 EOF
 # Output: a control byte and a backslash, a 300-byte line, 60 more.
 cat >>"$C" <<'EOF'
@@ -255,6 +271,29 @@ if waitline "$n0" "host slow: still running \\(pid $spid\\): not run again" &&
 	pass "run: one per host"
 else
 	fail "run: one per host" "$(logtail)"
+fi
+
+# A daemon (its own session) that kept the pipe as its output: it is
+# read on after the command exited, the host runs again at once, and
+# the daemon's write neither fails nor kills it.
+n0=$(nlines)
+wake daemon
+again() {
+	[ "$(count_lines "$n0" "host daemon: /bin/sh started")" -ge 2 ] &&
+	    return 0
+	wake daemon
+	return 1
+}
+lnum() {
+	tail -n +$(($1 + 1)) "$LOG" | grep -En "$2" | sed -n "${3}s/:.*//p"
+}
+if ended "$n0" daemon "exited 0" && lv_poll 15 again &&
+    waitline "$n0" "host daemon: late\$" && lv_poll 50 test -f "$D/daemon.alive" &&
+    [ "$(lnum "$n0" "host daemon: /bin/sh started" 2)" -lt \
+    "$(lnum "$n0" "host daemon: late\$" 1)" ]; then
+	pass "run: a daemon keeps its output"
+else
+	fail "run: a daemon keeps its output" "$(logtail)"
 fi
 
 # The stop: the command ends (SIGTERM), wakeupd exits 0 within its
