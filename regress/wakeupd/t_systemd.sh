@@ -79,7 +79,7 @@ missing=
 for l in "NoNewPrivileges=" "PrivateDevices=" "MemoryDenyWriteExecute=" \
     "ProtectSystem=" "PrivateTmp=" "ProtectControlGroups=" \
     "CapabilityBoundingSet=~CAP_SYS_ADMIN" "CapabilityBoundingSet=~CAP_NET_ADMIN" \
-    "SystemCallFilter=~@mount" "RestrictNamespaces=~net"; do
+    "SystemCallFilter=~@mount" "RestrictNamespaces=~net" "ProtectClock="; do
 	grep -q "✗ $l " "$TMPD/sec2.out" || missing="$missing $l"
 done
 score2=$(sed -n 's/.*Overall exposure level for wakeupd.service: \([0-9.]*\).*/\1/p' \
@@ -103,9 +103,37 @@ else
 	    tr '\n' ' ')"
 fi
 
-needroot "systemd: system calls within the filter" \
+needroot "systemd: the run drop-in leaves devices open" \
+    "systemd: system calls within the filter" \
     "systemd: socket families allowed" "systemd: no file written" \
     "systemd: runs within the unit's limits"
+
+# The unit as systemd loads it (systemd --test, which refuses root, dumps
+# it): with the drop-in, no device policy that a DeviceAllow= (which
+# ProtectClock=yes implies) would close on /dev/kvm and /dev/net/tun; the
+# unit alone for contrast, closed but for the clock.
+# dump DIR: the wakeupd.service in DIR, as systemd would run it.
+dump() {
+	SYSTEMD_UNIT_PATH=$1: setpriv --reuid=65534 --regid=65534 \
+	    --clear-groups /lib/systemd/systemd --test --system \
+	    --unit=wakeupd.service --no-pager 2>/dev/null |
+	    awk '/^\t-> Unit /{ u = $3 } u == "wakeupd.service:"' |
+	    sed -n 's/^\t\t\(DropIn Path\|ProtectClock\|DevicePolicy\|DeviceAllow\): /\1=/p' |
+	    sed 's|=.*/|=|' | tr '\n' ' '
+}
+n="systemd: the run drop-in leaves devices open"
+mkdir -p "$TMPD/unit1"
+cp "$UNIT" "$TMPD/unit1/wakeupd.service"
+chmod go+x "$TMPD" && chmod -R a+rX "$TMPD/unit1" "$TMPD/unit2"
+with=$(dump "$TMPD/unit2")
+without=$(dump "$TMPD/unit1")
+if [ "$with" = "DropIn Path=run.conf ProtectClock=no DevicePolicy=auto " ] &&
+    [ "$without" = "ProtectClock=yes DevicePolicy=closed DeviceAllow=char-rtc r " ]
+then
+	pass "$n"
+else
+	fail "$n" "with the drop-in '$with', without '$without'"
+fi
 
 # The system calls the unit allows: its SystemCallFilter lines, groups
 # expanded from systemd-analyze's own table, the ~ line taken away.
