@@ -39,14 +39,15 @@
  * privileges and which keeps them.  It checks every field of the
  * parent's requests, runs the host's argv from the configuration (never
  * a shell) in a session of its own, logs its output and how it ended,
- * and ends its process group at the host's time limit; one command per
- * host at a time.  What a command left holding its pipe is read on, apart
+ * and ends its process group at the host's time limit or once it has
+ * exited; one command per host at a time.  What a command left holding its pipe is read on, apart
  * from the host's command.  At the parent's end it ends what still runs.
  */
 
 #define RUN_GRACE_MS	2000	/* from SIGTERM to SIGKILL */
 #define RUN_STOP_MS	1000	/* after SIGKILL, at stop, before leaving */
 #define RUN_TICK_MS	100	/* how often to look for a group's end */
+#define RUN_SETTLE_MS	1000	/* from a command's exit to ending its group */
 #define RUN_LINEMAX	200	/* longer output lines are cut */
 #define RUN_MAXLINES	50	/* output lines logged per command */
 #define RUN_MAXDRAIN	64	/* pipes read after their command exited */
@@ -70,7 +71,8 @@ struct cmd {
 	int		 term;		/* SIGTERM sent to the group */
 	int		 timedout;
 	int		 stopping;
-	int64_t		 deadline;	/* the time limit */
+	int64_t		 deadline;	/* the time limit, or once reaped, when
+					   what is left in the group ends */
 	int64_t		 kill;		/* SIGKILL, once term */
 };
 
@@ -99,6 +101,7 @@ static void	 out_line(struct out *, int);
 static void	 out_close(struct out *);
 static void	 out_drain(struct out *);
 static void	 cmd_reaped(int, int);
+static int	 cmd_killpg(struct cmd *, int);
 static void	 cmd_term(struct cmd *, int64_t);
 static int	 cmd_timers(int64_t);
 static void	 reap(void);
@@ -252,7 +255,7 @@ runproc_main(int sock, struct run_hosts *hosts)
 		if (stopping && stop_at == 0) {
 			now = mono_ms();
 			for (i = 0; i < rh->n; i++)
-				if (cmds[i].pid != 0 && !cmds[i].reaped) {
+				if (cmds[i].pid != 0) {
 					cmds[i].stopping = 1;
 					cmd_term(&cmds[i], now);
 				}
@@ -540,13 +543,33 @@ out_drain(struct out *o)
 	o->len = 0;
 }
 
+/*
+ * Signal c's process group.  Until its leader is reaped, the leader's
+ * pid, which is the group's number, is ours.  After, the number is held
+ * only while the group has a process, so look first and forget the group
+ * once it has none.  What is left is the time between the look and the
+ * signal: the group's last process would have to exit and its number be
+ * taken by a new group's leader within it, after the pids have wrapped
+ * round to exactly that number; as with any kill(2) by number, accepted.
+ */
+static int
+cmd_killpg(struct cmd *c, int sig)
+{
+	if (c->reaped && killpg(c->pid, 0) == -1) {
+		c->pid = 0;
+		return (-1);
+	}
+	return (killpg(c->pid, sig));
+}
+
 /* SIGTERM to the command's group, and SIGKILL after the grace. */
 static void
 cmd_term(struct cmd *c, int64_t now)
 {
 	if (c->term)
 		return;
-	(void)killpg(c->pid, SIGTERM);
+	if (cmd_killpg(c, SIGTERM) == -1 && c->pid == 0)
+		return;
 	c->term = 1;
 	c->kill = now + RUN_GRACE_MS;
 }
@@ -566,25 +589,28 @@ cmd_timers(int64_t now)
 		c = &cmds[i];
 		if (c->pid == 0)
 			continue;
+		/* The group's last process has gone: done. */
+		if (c->reaped && cmd_killpg(c, 0) == -1)
+			continue;
 		if (!c->term && now >= c->deadline) {
-			c->timedout = 1;
+			if (c->reaped)
+				log_info("host %s: ending what %s left in its "
+				    "process group", rh->host[i]->name,
+				    rh->host[i]->run.argv[0]);
+			else
+				c->timedout = 1;
 			cmd_term(c, now);
 		}
 		if (c->term && now >= c->kill) {
-			(void)killpg(c->pid, SIGKILL);
+			(void)cmd_killpg(c, SIGKILL);
 			if (c->reaped) {
 				c->pid = 0;
 				continue;
 			}
 		}
-		if (c->reaped) {
-			/* The group's last process has gone: done. */
-			if (killpg(c->pid, 0) == -1 && errno == ESRCH) {
-				c->pid = 0;
-				continue;
-			}
-			t = RUN_TICK_MS;
-		} else if (!c->term)
+		if (c->reaped)
+			t = RUN_TICK_MS;	/* looking for the group's end */
+		else if (!c->term)
 			t = c->deadline - now;
 		else if (now < c->kill)
 			t = c->kill - now;
@@ -636,7 +662,13 @@ cmd_reaped(int i, int status)
 		    WEXITSTATUS(status));
 	else
 		log_info("host %s: %s exited 0", h->name, path);
+	/*
+	 * What it left in its group ends, a while after, so that a daemon
+	 * forked just before it exited has called setsid(2).  An empty
+	 * group is forgotten at once; one that the time limit or the stop
+	 * is ending goes on to its SIGKILL.
+	 */
 	c->reaped = 1;
-	if (!c->term)
-		c->pid = 0;
+	if (!c->term && cmd_killpg(c, 0) == 0)
+		c->deadline = mono_ms() + RUN_SETTLE_MS;
 }

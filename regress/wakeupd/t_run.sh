@@ -21,6 +21,7 @@ needroot "run: setup" "run: unknown user at start" "run: a VM started" \
     "run: stdin and descriptors" "run: output escaped, cut and bounded" \
     "run: time limit kills the group" \
     "run: one per host" "run: a daemon keeps its output" \
+    "run: what is left in the group ends" \
     "run: stop ends a command" \
     "run: the VM outlives the daemon" "run: run process death is fatal"
 
@@ -45,14 +46,21 @@ qemu_kill() {
 	QPID=
 }
 
-# The daemons the daemon case started, if still there.
-daemon_kill() {
-	for _p in $(cat "$D/daemon.pids" 2>/dev/null); do
+# pids_kill FILE WORD: the processes whose pids FILE lists, if their
+# command line still holds WORD (not a pid reused since).
+pids_kill() {
+	for _p in $(cat "$1" 2>/dev/null); do
 		[ -r "/proc/$_p/cmdline" ] &&
-		    tr '\0' ' ' <"/proc/$_p/cmdline" | grep -q daemon.alive &&
+		    tr '\0' ' ' <"/proc/$_p/cmdline" | grep -q -- "$2" &&
 		    kill "$_p"
 	done
 	return 0
+}
+
+# What the test's commands started, if still there.
+cmds_kill() {
+	pids_kill "$D/daemon.pids" daemon.alive
+	pids_kill "$D/left.pid" 'sleep 301'
 }
 
 # wake NAME: a magic packet for host NAME's address.
@@ -74,11 +82,11 @@ out() {
 ns_setup || { fail "run: setup" "namespaces"; exit 1; }
 at_cleanup qemu_kill
 at_cleanup wd_stop
-at_cleanup daemon_kill
+at_cleanup cmds_kill
 mkdir -m 0755 "$D" || { fail "run: setup" "mkdir"; exit 1; }
 
 i=1
-for h in vm false touch env asn root sigs fds hang slow stopme chatty daemon; do
+for h in vm false touch env asn root sigs fds hang slow stopme chatty daemon left; do
 	eval M_$h=$(mac $i)
 	i=$((i + 1))
 done
@@ -116,6 +124,7 @@ host "hang" {
 }
 host "slow" { mac $M_slow; run "/bin/sleep" "4" }
 host "stopme" { mac $M_stopme; run "/bin/sleep" "300"; timeout 300 }
+host "left" { mac $M_left; run "/bin/sh" "-c" "sleep 301 & echo \$! >$D/left.pid" }
 host "daemon" {
 	mac $M_daemon
 	run "/bin/sh" "-c" "setsid sh -c 'echo \$\$ >>$D/daemon.pids; sleep 2; echo late; echo alive >$D/daemon.alive' & exit 0"
@@ -294,6 +303,18 @@ if ended "$n0" daemon "exited 0" && lv_poll 15 again &&
 	pass "run: a daemon keeps its output"
 else
 	fail "run: a daemon keeps its output" "$(logtail)"
+fi
+
+# The shell exits at once; the sleep it left in its group is ended a
+# second later, the daemon above (its own session) is not.
+n0=$(nlines)
+wake left
+if ended "$n0" left "exited 0" && lpid=$(cat "$D/left.pid") &&
+    waitline "$n0" "host left: ending what /bin/sh left in its process group" &&
+    lv_poll 50 lv_gone "$lpid"; then
+	pass "run: what is left in the group ends"
+else
+	fail "run: what is left in the group ends" "pid ${lpid:-none}: $(logtail)"
 fi
 
 # The stop: the command ends (SIGTERM), wakeupd exits 0 within its
