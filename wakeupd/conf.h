@@ -121,7 +121,7 @@ const char *relay_send(const struct conf_host *, const struct wake_msg *,
 
 /* runner.c: the run action's helper (see runner.c and runproc.c). */
 void	 runner_check(struct conf *, const char *);
-void	 runner_start(struct conf *);	/* before privileges are dropped */
+void	 runner_start(struct wakeup_conf *);	/* before privileges are dropped */
 void	 runner_run(const struct conf_host *, const struct wake_msg *,
 	    const char *);
 int	 runner_exited(void);

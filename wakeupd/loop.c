@@ -282,7 +282,7 @@ parent_main(struct wakeup_conf *cf, int sock, pid_t child)
 		fatal("sigaction");
 
 	/* With the privileges we have, and before any thread. */
-	runner_start(conf->file);
+	runner_start(conf);
 	/* Before any thread: capabilities are per thread. */
 	priv_drop_parent();
 	/* libvirt before any thread; the threads take no signals. */

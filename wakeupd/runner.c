@@ -48,6 +48,7 @@ static pid_t		 run_pid = -1;
 static int		 run_sock = -1;
 
 static int	 host_index(const struct conf_host *);
+static void	 secrets_wipe(struct wakeup_conf *);
 
 /*
  * At start, before the daemon detaches: the hosts in their order, and
@@ -91,8 +92,9 @@ runner_check(struct conf *c, const char *file)
  * reaches the runner before it has its own handlers.
  */
 void
-runner_start(struct conf *c)
+runner_start(struct wakeup_conf *cf)
 {
+	struct conf	*c = cf->file;
 	sigset_t	 all, old;
 	int		 sp[2], i;
 
@@ -112,6 +114,7 @@ runner_start(struct conf *c)
 		fatal("fork");
 	case 0:
 		close(sp[0]);
+		secrets_wipe(cf);
 		runproc_main(sp[1], &hosts);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -204,6 +207,23 @@ runner_stop(void)
 	while (waitpid(run_pid, &status, 0) == -1 && errno == EINTR)
 		;
 	run_pid = -1;
+}
+
+/*
+ * In the runner, which is forked without exec and so has a copy of all
+ * we hold: the passwords are the parent's business.
+ */
+static void
+secrets_wipe(struct wakeup_conf *cf)
+{
+	struct conf_host	*h;
+
+	explicit_bzero(&cf->pw, sizeof(cf->pw));
+	explicit_bzero(&cf->file->pw, sizeof(cf->file->pw));
+	TAILQ_FOREACH(h, &cf->file->hosts, entry) {
+		explicit_bzero(&h->pw, sizeof(h->pw));
+		explicit_bzero(&h->relay.pw, sizeof(h->relay.pw));
+	}
 }
 
 static int

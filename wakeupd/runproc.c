@@ -124,7 +124,6 @@ static int
 proc_setup(int sock)
 {
 	struct sigaction	 sa;
-	struct conf_host	*h;
 	sigset_t		 none;
 	int			 i;
 
@@ -141,10 +140,6 @@ proc_setup(int sock)
 	}
 	closefrom(4);
 	log_reopen();
-
-	/* The secrets are the parent's business. */
-	TAILQ_FOREACH(h, &rh->conf->hosts, entry)
-		explicit_bzero(&h->pw, sizeof(h->pw));
 
 	if (pipe(sigfd) == -1)
 		fatal("pipe");

@@ -6,10 +6,12 @@
 # exit status is logged; argv reaches the program literally; the
 # environment holds exactly the four variables; as and root; signals
 # at their defaults, none blocked, stdin /dev/null and no other
-# descriptor; one command per host at a time; wakeupd's stop ends what
-# still runs; an unknown user stops the start; the run process's
-# death ends the daemon.  No libvirtd: the file names hosts and no
-# libvirt URI.
+# descriptor; one command per host at a time; a daemon that keeps the
+# output pipe is read on and the host runs again at once; what a command
+# left in its group ends after it; wakeupd's stop ends what still runs;
+# an unknown user stops the start; no password in the run process; the
+# run process's death ends the daemon.  No libvirtd: the file names
+# hosts and no libvirt URI.
 
 . "$TOP/regress/lib.sh"
 . "$TOP/regress/libvirt.sh"
@@ -23,7 +25,8 @@ needroot "run: setup" "run: unknown user at start" "run: a VM started" \
     "run: one per host" "run: a daemon keeps its output" \
     "run: what is left in the group ends" \
     "run: stop ends a command" \
-    "run: the VM outlives the daemon" "run: run process death is fatal"
+    "run: the VM outlives the daemon" "run: no password in the run process" \
+    "run: run process death is fatal"
 
 C=$TMPD/run.conf
 QPID=
@@ -342,10 +345,54 @@ else
 fi
 qemu_kill
 
-# The run process killed: the daemon says so and exits 1.
-wd_start -v -F "$C" || { fail "run: run process death is fatal" \
+# mem PID: the writable memory of process PID.
+mem() {
+	grep ' rw' "/proc/$1/maps" | while read -r _r _rest; do
+		_s=$((0x${_r%-*} / 4096))
+		_e=$((0x${_r#*-} / 4096))
+		dd if="/proc/$1/mem" bs=4096 skip=$_s count=$((_e - _s)) \
+		    2>/dev/null
+	done
+}
+
+# The passwords, of -s, the file, a host and a relay, are in the
+# parent's memory (which shows that the search finds them) but not in
+# the run process's, which was forked from it.
+PWS="c3:9e:71:4b:e5:b1 c3:9e:71:4b:e5:b2 c3:9e:71:4b:e5:b3 c3:9e:71:4b:e5:b4"
+set -- $PWS
+{
+	echo "password $2"
+	cat "$C"
+	echo "host \"pw\" { mac $(mac 99); password $3; run \"/bin/true\" }"
+	echo "host \"relaypw\" { mac $(mac 98); relay on wb0 password $4 }"
+} >"$C.pw"
+chmod 0600 "$C.pw"
+wd_start -v -s "$1" -F "$C.pw" || { fail "run: no password in the run process" \
     "wakeupd: $(logtail)"; exit 1; }
 RPID=$(sed -n 's/.*run process \([0-9]*\) started$/\1/p' "$LOG")
+mem "$WPID" >"$TMPD/mem.parent"
+mem "$RPID" >"$TMPD/mem.run"
+# has FILE PASSWORD: FILE holds PASSWORD's 6 bytes.
+has() {
+	_b=
+	for _x in $(echo "$2" | tr ':' ' '); do
+		_b="$_b\\$(printf '%03o' "0x$_x")"
+	done
+	LC_ALL=C grep -qaF "$(printf "$_b")" "$1"
+}
+inrun=
+for p in $PWS; do
+	has "$TMPD/mem.run" "$p" && inrun="$inrun $p"
+done
+if [ -n "$RPID" ] && [ -s "$TMPD/mem.run" ] && has "$TMPD/mem.parent" "$1" &&
+    has "$TMPD/mem.parent" "$3" && [ -z "$inrun" ]; then
+	pass "run: no password in the run process"
+else
+	fail "run: no password in the run process" "run process ${RPID:-none}:\
+ $(wc -c <"$TMPD/mem.run") bytes, holds${inrun:- none}"
+fi
+
+# The run process killed: the daemon says so and exits 1.
 [ -n "$RPID" ] && kill -9 "$RPID"
 if lv_poll 100 lv_gone "$WPID"; then
 	wait "$WPID"
