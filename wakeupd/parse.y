@@ -1007,9 +1007,24 @@ static int
 host_new(const char *name)
 {
 	struct conf_host	*h;
+	size_t			 len = strlen(name);
+	const char		*p;
 
-	if (*name == '\0') {
-		conferr("host: empty name");
+	/*
+	 * The name goes into the log, the environment and ps(1): no byte
+	 * that could pass for something else there.
+	 */
+	for (p = name; *p != '\0'; p++)
+		if (!isprint((unsigned char)*p))
+			break;
+	if (len == 0 || len > CONF_HOSTNAMEMAX ||
+	    strspn(name, CONF_HOSTNAMECHARS) != len) {
+		if (*p == '\0')
+			conferr("host \"%s\": want letters, digits, '.', '_' "
+			    "and '-', at most %d", name, CONF_HOSTNAMEMAX);
+		else
+			conferr("host name: want letters, digits, '.', '_' "
+			    "and '-', at most %d", CONF_HOSTNAMEMAX);
 		return (-1);
 	}
 	TAILQ_FOREACH(h, &conf->hosts, entry)

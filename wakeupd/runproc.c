@@ -96,6 +96,7 @@ static void	 msg_string(const char *, size_t, const char *);
 static void	 cmd_start(int, const struct run_msg *);
 static __dead void cmd_exec(const struct conf_host *, const struct run_user *,
 		    const struct run_msg *, int);
+static int	 env_set(char *, size_t, const char *, const char *);
 static void	 out_read(struct out *);
 static void	 out_line(struct out *, int);
 static void	 out_close(struct out *);
@@ -367,8 +368,9 @@ static __dead void
 cmd_exec(const struct conf_host *h, const struct run_user *u,
     const struct run_msg *m, int out)
 {
-	char		 mac[WOL_MAC_STRLEN], e_mac[32], e_host[1024];
-	char		 e_iface[32 + RUN_IFNAMSIZ], e_from[32 + WOL_ADDR_STRLEN];
+	char		 mac[WOL_MAC_STRLEN], e_mac[16 + WOL_MAC_STRLEN];
+	char		 e_host[16 + CONF_HOSTNAMEMAX + 1];
+	char		 e_iface[16 + RUN_IFNAMSIZ], e_from[16 + WOL_ADDR_STRLEN];
 	char		*env[5];
 	const char	*what;
 	sigset_t	 none;
@@ -403,12 +405,15 @@ cmd_exec(const struct conf_host *h, const struct run_user *u,
 	if (chdir("/") == -1)
 		goto fail;
 
-	(void)snprintf(e_mac, sizeof(e_mac), "WAKEUPD_MAC=%s",
-	    wol_mac_ntoa(m->mac, mac, sizeof(mac)));
-	(void)snprintf(e_host, sizeof(e_host), "WAKEUPD_HOST=%s", h->name);
-	(void)snprintf(e_iface, sizeof(e_iface), "WAKEUPD_IFACE=%s",
-	    m->ifname);
-	(void)snprintf(e_from, sizeof(e_from), "WAKEUPD_FROM=%s", m->from);
+	what = "environment";
+	errno = ENAMETOOLONG;
+	if (env_set(e_mac, sizeof(e_mac), "WAKEUPD_MAC",
+	    wol_mac_ntoa(m->mac, mac, sizeof(mac))) == -1 ||
+	    env_set(e_host, sizeof(e_host), "WAKEUPD_HOST", h->name) == -1 ||
+	    env_set(e_iface, sizeof(e_iface), "WAKEUPD_IFACE",
+	    m->ifname) == -1 ||
+	    env_set(e_from, sizeof(e_from), "WAKEUPD_FROM", m->from) == -1)
+		goto fail;
 	env[0] = e_mac;
 	env[1] = e_host;
 	env[2] = e_iface;
@@ -419,6 +424,16 @@ cmd_exec(const struct conf_host *h, const struct run_user *u,
  fail:
 	dprintf(STDERR_FILENO, "%s: %s\n", what, strerror(errno));
 	_exit(127);
+}
+
+/* NAME=VALUE into buf, or -1 if it does not fit. */
+static int
+env_set(char *buf, size_t size, const char *name, const char *value)
+{
+	int	 n;
+
+	n = snprintf(buf, size, "%s=%s", name, value);
+	return (n < 0 || (size_t)n >= size ? -1 : 0);
 }
 
 /* Read what a command wrote, and log it line by line. */
@@ -486,9 +501,12 @@ out_line(struct out *o, int cut)
 			text[len++] = '\\';
 		} else if (isprint(ch))
 			text[len++] = ch;
-		else
-			len += snprintf(text + len, sizeof(text) - len,
-			    "\\x%02x", ch);
+		else {
+			text[len++] = '\\';
+			text[len++] = 'x';
+			text[len++] = "0123456789abcdef"[ch >> 4];
+			text[len++] = "0123456789abcdef"[ch & 0xf];
+		}
 	}
 	text[len] = '\0';
 	log_info("host %s: %s%s", name, text, cut ? " (cut)" : "");

@@ -52,6 +52,11 @@ include loop@@include "e.conf"\n@@@F@:1: include e.conf: nested too deeply
 host without mac@@host a {\n\trelay on em1\n}\n@@@F@:3: host a: no mac
 host without action@@host a {\n\tmac 02:00:00:00:00:01\n}\n@@@F@:3: host a: no relay or run
 host with two actions@@host a { mac 02:00:00:00:00:01; relay on em1; run "/bin/true" }\n@@@F@:1: host a: one relay or run only
+host name with a space@@host "a b" { mac 02:00:00:00:00:01; relay on em1 }\n@@@F@:1: host "a b": want letters, digits, '.', '_' and '-', at most 63
+host name empty@@host "" { mac 02:00:00:00:00:01; relay on em1 }\n@@@F@:1: host "": want letters, digits, '.', '_' and '-', at most 63
+host name with a slash@@host "../a" { mac 02:00:00:00:00:01; relay on em1 }\n@@@F@:1: host "../a": want letters, digits, '.', '_' and '-', at most 63
+host name of 64@@host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa { mac 02:00:00:00:00:01; relay on em1 }\n@@@F@:1: host "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": want letters, digits, '.', '_' and '-', at most 63
+host name with a tab@@host "a\tb" { mac 02:00:00:00:00:01; relay on em1 }\n@@@F@:1: host name: want letters, digits, '.', '_' and '-', at most 63
 host twice@@host a { mac 02:00:00:00:00:01; relay on em1 }\nhost a { mac 02:00:00:00:00:02; relay on em1 }\n@@@F@:2: host a defined twice
 mac twice@@host a { mac 02:00:00:00:00:01; relay on em1 }\nhost b {\n\trelay on em1\n\tmac 02:00:00:00:00:01\n}\n@@@F@:4: mac 02:00:00:00:00:01: also host a
 mac given twice@@host a { mac 02:00:00:00:00:01; mac 02:00:00:00:00:02 }\n@@@F@:1: host a: mac given twice
@@ -177,7 +182,7 @@ host nas {
 host seg2 { mac 02:00:00:00:00:02; relay on em2 ether }
 include "conf.d/hosts.inc"
 host ct102 { mac 02:00:00:00:01:02; run as _wol "/usr/sbin/pct" "start" 102 }
-host "quoted \\"name\\"" {
+host "relay" {
 	mac 02:00:00:00:01:03
 	run "/bin/echo" "a b" "\\\\" "\\""
 }'
@@ -217,7 +222,7 @@ host "ct102" {
 	timeout 60
 }
 
-host "quoted \"name\"" {
+host "relay" {
 	mac 02:00:00:00:01:03
 	run "/bin/echo" "a b" "\\" "\""
 	timeout 60
