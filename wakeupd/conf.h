@@ -122,12 +122,4 @@ const char *relay_echo(const struct conf_host *, const struct wake_msg *,
 const char *relay_send(const struct conf_host *, const struct wake_msg *,
 	    int64_t, char *, size_t, int *);
 
-/* runner.c: the run action's helper (see runner.c and runproc.c). */
-void	 runner_check(struct conf *, const char *);
-void	 runner_start(struct wakeup_conf *);	/* before privileges are dropped */
-void	 runner_run(const struct conf_host *, const struct wake_msg *,
-	    const char *);
-int	 runner_exited(void);
-void	 runner_stop(void);
-
 #endif /* CONF_H */

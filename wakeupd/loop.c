@@ -35,6 +35,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "runner.h"
 
 /*
  * The privileged process's loop: libvirt's default event loop, on the

@@ -19,12 +19,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +39,8 @@
  * first, the run process (runproc.c), which keeps them, and sends it
  * one fixed-size request per command to run, never waiting for it.
  */
+
+#define RUN_STOP_WAIT_MS	5000	/* the run process's own bound is 3 s */
 
 static struct run_hosts	 hosts;
 static pid_t		 run_pid = -1;
@@ -105,7 +104,7 @@ runner_start(struct wakeup_conf *cf)
 			break;
 	if (i == hosts.n)
 		return;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) == -1)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
 		fatal("socketpair");
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
@@ -120,18 +119,18 @@ runner_start(struct wakeup_conf *cf)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(sp[1]);
 	run_sock = sp[0];
-	if (fcntl(run_sock, F_SETFD, FD_CLOEXEC) == -1)
-		fatal("fcntl");
 	log_debug("run process %ld started", (long)run_pid);
 }
 
-/* Ask the runner to run h's command; never wait for it. */
+/*
+ * Ask the runner to run h's command; never wait for it.  from is the
+ * sender as wake.c logs it.
+ */
 void
 runner_run(const struct conf_host *h, const struct wake_msg *wm,
-    const char *ifname)
+    const char *ifname, const char *from)
 {
 	struct run_msg	 m;
-	const char	*s;
 	int		 i;
 
 	if ((i = host_index(h)) == -1 || h->action != HOST_RUN ||
@@ -148,14 +147,12 @@ runner_run(const struct conf_host *h, const struct wake_msg *wm,
 		    h->name, ifname);
 		return;
 	}
-	if (wm->sender_af == AF_INET || wm->sender_af == AF_INET6)
-		s = inet_ntop(wm->sender_af, wm->sender, m.from,
-		    sizeof(m.from));
-	else
-		s = wol_mac_ntoa(wm->sender, m.from, sizeof(m.from));
-	if (s == NULL)
-		(void)strlcpy(m.from, "?", sizeof(m.from));
-	if (send(run_sock, &m, sizeof(m), MSG_DONTWAIT) == -1) {
+	if (strlcpy(m.from, from, sizeof(m.from)) >= sizeof(m.from)) {
+		log_warnx("host %s: %s: sender too long: not run", h->name,
+		    from);
+		return;
+	}
+	if (send(run_sock, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			log_warnx("host %s: the run process is busy: not run",
 			    h->name);
@@ -190,11 +187,14 @@ runner_exited(void)
 
 /*
  * At exit: the closed socket tells the runner to end its commands as
- * at their time limit; it exits within a bound, so we wait for it.
+ * at their time limit; it exits within RUN_STOP_WAIT_MS or less, which
+ * we wait, and then kill it: a stop must end.
  */
 void
 runner_stop(void)
 {
+	int64_t	 until;
+	pid_t	 pid;
 	int	 status;
 
 	if (run_sock != -1) {
@@ -204,8 +204,17 @@ runner_stop(void)
 	if (run_pid == -1)
 		return;
 	kill(run_pid, SIGTERM);
-	while (waitpid(run_pid, &status, 0) == -1 && errno == EINTR)
-		;
+	until = mono_ms() + RUN_STOP_WAIT_MS;
+	while ((pid = waitpid(run_pid, &status, WNOHANG)) == 0 &&
+	    mono_ms() < until)
+		(void)poll(NULL, 0, 50);
+	if (pid == 0) {
+		log_warnx("run process %ld has not ended: killed",
+		    (long)run_pid);
+		kill(run_pid, SIGKILL);
+		while (waitpid(run_pid, &status, 0) == -1 && errno == EINTR)
+			;
+	}
 	run_pid = -1;
 }
 

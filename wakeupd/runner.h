@@ -51,6 +51,14 @@ struct run_hosts {
 	int			  n;
 };
 
+/* runner.c: the parent's side. */
+void	 runner_check(struct conf *, const char *);
+void	 runner_start(struct wakeup_conf *);	/* before privileges are dropped */
+void	 runner_run(const struct conf_host *, const struct wake_msg *,
+	    const char *, const char *);
+int	 runner_exited(void);
+void	 runner_stop(void);
+
 /* runproc.c */
 __dead void	 runproc_main(int, struct run_hosts *);
 

@@ -325,7 +325,8 @@ cmd_start(int i, const struct run_msg *m)
 	pid_t			 pid;
 
 	if (c->pid != 0) {
-		log_warnx("host %s: still running (pid %ld): not run again",
+		/* As wake.c's refusals: a flood must not fill the log. */
+		refuse_log("host %s: still running (pid %ld): not run again",
 		    h->name, (long)c->pid);
 		return;
 	}

@@ -29,6 +29,7 @@
 
 #include "log.h"
 #include "conf.h"
+#include "runner.h"
 
 /*
  * From a validated packet to an action: gather every domain concerned
@@ -207,7 +208,9 @@ sender_text(const struct wake_msg *m, char *buf, size_t len)
 		s = inet_ntop(m->sender_af, m->sender, buf, len);
 	else
 		s = wol_mac_ntoa(m->sender, buf, len);
-	return (s != NULL ? s : "?");
+	if (s == NULL)
+		(void)strlcpy(buf, "?", len);
+	return (buf);
 }
 
 /* From the capture timestamp to now: the decision latency. */
@@ -398,7 +401,7 @@ wake_host(const struct wake_msg *m, struct host *hp)
 		log_info("wake host %s mac %s on %s from %s: run", hp->c.name,
 		    mac, ifname, from);
 		/* The run process logs the rest: it never answers. */
-		runner_run(hp->h, m, ifname);
+		runner_run(hp->h, m, ifname, from);
 		return;
 	}
 	if ((err = relay_send(hp->h, m, now, what, sizeof(what),

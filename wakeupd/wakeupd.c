@@ -34,6 +34,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "runner.h"
 #include "wakeupd.h"
 
 /*
