@@ -42,11 +42,16 @@ mac() {
 	printf '02:00:5e:%02x:%02x:%02x' $(($$ / 256 % 256)) $(($$ % 256)) "$1"
 }
 
+# The test's VM, by the pid in its pid file, if that process is still
+# the qemu named for this test.
 qemu_kill() {
+	[ -z "$QPID" ] && [ -r "$TMPD/qemu.pid" ] && QPID=$(cat "$TMPD/qemu.pid")
 	[ -n "$QPID" ] && [ -r "/proc/$QPID/cmdline" ] &&
-	    tr '\0' ' ' <"/proc/$QPID/cmdline" | grep -q qemu-system &&
+	    tr '\0' ' ' <"/proc/$QPID/cmdline" |
+	    grep -q "^/usr/bin/qemu-system-x86_64 .*-name wut-run-$$ " &&
 	    kill -9 "$QPID"
 	QPID=
+	return 0
 }
 
 # pids_kill FILE WORD: the processes whose pids FILE lists, if their
@@ -64,6 +69,8 @@ pids_kill() {
 cmds_kill() {
 	pids_kill "$D/daemon.pids" daemon.alive
 	pids_kill "$D/left.pid" 'sleep 301'
+	pids_kill "$D/hang.pids" 'sleep 300'
+	pids_kill "$D/stop.pid" 'sleep 300'
 }
 
 # wake NAME: a magic packet for host NAME's address.
@@ -110,13 +117,14 @@ host "vm" {
 	mac $M_vm
 	run "/usr/bin/qemu-system-x86_64" "-accel" "tcg" "-nodefaults" \\
 	    "-nic" "none" "-display" "none" "-m" "16" "-daemonize" \\
+	    "-name" "wut-run-$$" \\
 	    "-pidfile" "$TMPD/qemu.pid"
 	timeout 30
 }
 host "false" { mac $M_false; run "/bin/false" }
 host "touch" { mac $M_touch; run "/usr/bin/touch" "$D/a;b \$(x) \`y\` | z" }
 host "env" { mac $M_env; run "/usr/bin/env" }
-host "asn" { mac $M_asn; run as "nobody" "/usr/bin/id" "-u" }
+host "asn" { mac $M_asn; run as "nobody" "/bin/grep" "-E" "^(Uid|Gid|Groups|Cap(Prm|Eff|Amb)):" "/proc/self/status" }
 host "root" { mac $M_root; run "/usr/bin/id" "-u" }
 host "sigs" { mac $M_sigs; run "/bin/grep" "-E" "^Sig(Ign|Blk):" "/proc/self/status" }
 host "fds" { mac $M_fds; run "/bin/ls" "-l" "/proc/self/fd/" }
@@ -133,11 +141,12 @@ host "daemon" {
 	run "/bin/sh" "-c" "setsid sh -c 'echo \$\$ >>$D/daemon.pids; sleep 2; echo late; echo alive >$D/daemon.alive' & exit 0"
 }
 EOF
-# Output: a control byte and a backslash, a 300-byte line, 60 more.
+# Output: control bytes (ESC, CR), a backslash and a byte past ASCII, a
+# 300-byte line, 60 more.
 cat >>"$C" <<'EOF'
 host "chatty" {
 	mac @M@
-	run "/bin/sh" "-c" "printf 'a\\001b\\\\c\\n'; printf '%0300d\\n' 0; i=0; while [ $i -lt 60 ]; do echo l$i; i=$((i + 1)); done"
+	run "/bin/sh" "-c" "printf 'a\\001b\\\\c\\033d\\re\\377f\\n'; printf '%0300d\\n' 0; i=0; while [ $i -lt 60 ]; do echo l$i; i=$((i + 1)); done"
 }
 EOF
 sed -i "s/@M@/$M_chatty/" "$C"
@@ -156,7 +165,8 @@ n0=$(nlines)
 wake vm
 if ended "$n0" vm "exited 0" 30 && QPID=$(cat "$TMPD/qemu.pid") &&
     lv_alive "$QPID" &&
-    tr '\0' ' ' <"/proc/$QPID/cmdline" | grep -q '^/usr/bin/qemu-system-x86_64 '
+    tr '\0' ' ' <"/proc/$QPID/cmdline" |
+    grep -q "^/usr/bin/qemu-system-x86_64 .*-name wut-run-$$ "
 then
 	pass "run: a VM started"
 else
@@ -191,12 +201,23 @@ else
 	fail "run: environment" "$(tr '\n' '|' <"$TMPD/diff")"
 fi
 
+# uid and gid 65534 all four, its one group, no capability.
 n0=$(nlines)
 wake asn
-if ended "$n0" asn "exited 0" && [ "$(out "$n0" asn)" = 65534 ]; then
+{
+	for l in Uid Gid; do
+		printf '%s:\\x0965534\\x0965534\\x0965534\\x0965534\n' $l
+	done
+	printf 'Groups:\\x0965534\n'
+	for l in Prm Eff Amb; do
+		printf 'Cap%s:\\x090000000000000000\n' $l
+	done
+} >"$TMPD/want"
+if ended "$n0" asn "exited 0" && out "$n0" asn | sed 's/ *$//' >"$TMPD/got" &&
+    diff -u "$TMPD/want" "$TMPD/got" >"$TMPD/diff"; then
 	pass "run: as nobody"
 else
-	fail "run: as nobody" "$(logtail)"
+	fail "run: as nobody" "$(tr '\n' '|' <"$TMPD/diff")"
 fi
 n0=$(nlines)
 wake root
@@ -235,7 +256,7 @@ fi
 n0=$(nlines)
 wake chatty
 {
-	printf '%s\n' 'a\x01b\\c' "$(printf '%0200d' 0) (cut)"
+	printf '%s\n' 'a\x01b\\c\x1bd\x0de\xfff' "$(printf '%0200d' 0) (cut)"
 	i=0
 	while [ $i -lt 48 ]; do
 		echo "l$i"
@@ -326,7 +347,8 @@ n0=$(nlines)
 wake stopme
 waitline "$n0" "host stopme: /bin/sleep started \\(pid [0-9]+\\)" &&
     spid=$(tail -n +$((n0 + 1)) "$LOG" |
-    sed -n 's/.*host stopme: .* started (pid \([0-9]*\))$/\1/p')
+    sed -n 's/.*host stopme: .* started (pid \([0-9]*\))$/\1/p') &&
+    echo "$spid" >"$D/stop.pid"
 t0=$(now_ms)
 wd_stop
 rc=$?
