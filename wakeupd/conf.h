@@ -39,8 +39,8 @@
 #define CONF_MAXTIMEOUT		3600
 #define CONF_MAXHOSTS		1024
 #define CONF_HOSTNAMEMAX	63	/* characters of a host's name */
-#define CONF_HOSTNAMECHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-				"0123456789._-"
+#define CONF_HOSTNAMECHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+				"abcdefghijklmnopqrstuvwxyz0123456789._-"
 
 /* A sender a host accepts: an address and a prefix length. */
 struct conf_from {

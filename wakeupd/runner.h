@@ -53,7 +53,7 @@ struct run_hosts {
 
 /* runner.c: the parent's side. */
 void	 runner_check(struct conf *, const char *);
-void	 runner_start(struct wakeup_conf *);	/* before privileges are dropped */
+void	 runner_start(struct wakeup_conf *);	/* before the privilege drop */
 void	 runner_run(const struct conf_host *, const struct wake_msg *,
 	    const char *, const char *);
 int	 runner_exited(void);

@@ -40,8 +40,9 @@
  * parent's requests, runs the host's argv from the configuration (never
  * a shell) in a session of its own, logs its output and how it ended,
  * and ends its process group at the host's time limit or once it has
- * exited; one command per host at a time.  What a command left holding its pipe is read on, apart
- * from the host's command.  At the parent's end it ends what still runs.
+ * exited; one command per host at a time.  What a command left holding
+ * its pipe is read on, apart from the host's command.  At the parent's
+ * end it ends what still runs.
  */
 
 #define RUN_GRACE_MS	2000	/* from SIGTERM to SIGKILL */
@@ -371,7 +372,8 @@ cmd_exec(const struct conf_host *h, const struct run_user *u,
 {
 	char		 mac[WOL_MAC_STRLEN], e_mac[16 + WOL_MAC_STRLEN];
 	char		 e_host[16 + CONF_HOSTNAMEMAX + 1];
-	char		 e_iface[16 + RUN_IFNAMSIZ], e_from[16 + WOL_ADDR_STRLEN];
+	char		 e_iface[16 + RUN_IFNAMSIZ];
+	char		 e_from[16 + WOL_ADDR_STRLEN];
 	char		*env[5];
 	const char	*what;
 	sigset_t	 none;
@@ -623,7 +625,7 @@ cmd_timers(int64_t now)
 			}
 		}
 		if (c->reaped)
-			t = RUN_TICK_MS;	/* looking for the group's end */
+			t = RUN_TICK_MS;	/* for the group's end */
 		else if (!c->term)
 			t = c->deadline - now;
 		else if (now < c->kill)
