@@ -18,6 +18,9 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #include <ctype.h>
 #include <errno.h>
@@ -384,6 +387,22 @@ cmd_exec(const struct conf_host *h, const struct run_user *u,
 		goto fail;
 	for (sig = 1; sig < NSIG; sig++)
 		(void)signal(sig, SIG_DFL);
+#if defined(__linux__) && defined(SYS_rt_sigaction)
+	/*
+	 * The C library keeps the signals between 32 and SIGRTMIN to itself
+	 * and will not set them, so one that whoever started wakeupd
+	 * ignored would stay ignored across exec.  The kernel sets them:
+	 * an all-zero struct sigaction is SIG_DFL with no flags and an
+	 * empty mask in every architecture's layout.
+	 */
+	for (sig = 32; sig < SIGRTMIN; sig++) {
+		uint64_t	 dfl[8];
+
+		memset(dfl, 0, sizeof(dfl));
+		(void)syscall(SYS_rt_sigaction, sig, dfl, NULL,
+		    (size_t)(_NSIG / 8));
+	}
+#endif
 	sigemptyset(&none);
 	what = "sigprocmask";
 	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
