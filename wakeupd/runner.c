@@ -131,7 +131,7 @@ runner_run(const struct conf_host *h, const struct wake_msg *wm,
     const char *ifname, const char *from)
 {
 	struct run_msg	 m;
-	int		 i;
+	int		 i, j;
 
 	if ((i = host_index(h)) == -1 || h->action != HOST_RUN ||
 	    run_sock == -1) {
@@ -147,6 +147,11 @@ runner_run(const struct conf_host *h, const struct wake_msg *wm,
 		    h->name, ifname);
 		return;
 	}
+	/* The run process takes printable text only: an odd name, as '?'. */
+	for (j = 0; m.ifname[j] != '\0'; j++)
+		if ((unsigned char)m.ifname[j] < 0x20 ||
+		    (unsigned char)m.ifname[j] > 0x7e)
+			m.ifname[j] = '?';
 	if (strlcpy(m.from, from, sizeof(m.from)) >= sizeof(m.from)) {
 		log_warnx("host %s: %s: sender too long: not run", h->name,
 		    from);
@@ -205,10 +210,10 @@ runner_stop(void)
 		return;
 	kill(run_pid, SIGTERM);
 	until = mono_ms() + RUN_STOP_WAIT_MS;
-	while ((pid = waitpid(run_pid, &status, WNOHANG)) == 0 &&
-	    mono_ms() < until)
+	while (((pid = waitpid(run_pid, &status, WNOHANG)) == 0 ||
+	    (pid == -1 && errno == EINTR)) && mono_ms() < until)
 		(void)poll(NULL, 0, 50);
-	if (pid == 0) {
+	if (pid == 0 || (pid == -1 && errno == EINTR)) {
 		log_warnx("run process %ld has not ended: killed",
 		    (long)run_pid);
 		kill(run_pid, SIGKILL);

@@ -135,6 +135,15 @@ proc_setup(int sock)
 	setproctitle("[run]");
 	log_procname("wakeupd[run]");
 
+	/*
+	 * Standard descriptors open (on /dev/null if they were not), so
+	 * that no pipe of a command's becomes one of them.
+	 */
+	while ((i = open("/dev/null", O_RDWR)) != -1 && i <= STDERR_FILENO)
+		;
+	if (i > STDERR_FILENO)
+		close(i);
+
 	/* Only our socket and the standard descriptors, and syslog's. */
 	closelog();
 	if (sock != 3) {
@@ -590,7 +599,8 @@ out_drain(struct out *o)
 static int
 cmd_killpg(struct cmd *c, int sig)
 {
-	if (c->reaped && killpg(c->pid, 0) == -1) {
+	/* Gone only when there is no such group, not when refused. */
+	if (c->reaped && killpg(c->pid, 0) == -1 && errno == ESRCH) {
 		c->pid = 0;
 		return (-1);
 	}
