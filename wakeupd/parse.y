@@ -59,6 +59,7 @@ struct file {
 	int		 nlpending;	/* a newline was returned */
 	int		 ungot;		/* a character pushed back, or -1 */
 	int		 owned;		/* we opened fp */
+	char		*iobuf;		/* its buffer, wiped at the end */
 	int		 haspw;
 	mode_t		 mode;
 };
@@ -72,6 +73,7 @@ static struct file	*files[MAXDEPTH];
 static int		 depth;
 static int		 eofsent;
 static struct macro	 macros[MAXMACROS];
+static char		 lexbuf[MAXSTRING];	/* yylex's, wiped at the end */
 static int		 nmacros;
 static const char	*expand;	/* the macro being read, or NULL */
 static int		 expandnext;	/* the character after its name */
@@ -109,6 +111,7 @@ static int	 add_arg(const char *);
 static char	*keep(const char *);
 static char	*token_string(const char *);
 static int	 token_keep(char *);
+static void	 file_free(struct file *);
 
 typedef struct {
 	union {
@@ -582,6 +585,12 @@ pushfile(const char *name, FILE *fp)
 			goto fail;
 		}
 		f->owned = 1;
+		/* A buffer of ours, for passwords not to stay in the heap. */
+		if ((f->iobuf = malloc(BUFSIZ)) == NULL ||
+		    setvbuf(fp, f->iobuf, _IOFBF, BUFSIZ) != 0) {
+			conferr("out of memory");
+			goto fail;
+		}
 	}
 	f->fp = fp;
 	if ((flags & CONF_NOCHECK) == 0) {
@@ -617,10 +626,20 @@ pushfile(const char *name, FILE *fp)
 	return (0);
 fail:
 	if (f->owned)
-		fclose(f->fp);
+		fclose(fp);
+	file_free(f);
+	return (-1);
+}
+
+static void
+file_free(struct file *f)
+{
+	if (f->iobuf != NULL) {
+		explicit_bzero(f->iobuf, BUFSIZ);
+		free(f->iobuf);
+	}
 	free(f->name);
 	free(f);
-	return (-1);
 }
 
 /* Done with the innermost file; -1 if it must be refused. */
@@ -637,8 +656,7 @@ popfile(void)
 	}
 	if (f->owned)
 		fclose(f->fp);
-	free(f->name);
-	free(f);
+	file_free(f);
 	return (rc);
 }
 
@@ -694,7 +712,7 @@ yylex(void)
 {
 	struct file	*f;
 	const char	*val, *errstr;
-	char		 buf[MAXSTRING];
+	char		*buf = lexbuf;
 	size_t		 n;
 	int		 c, token;
 
@@ -742,7 +760,7 @@ again:
 		n = 0;
 		while ((c = lgetc(0)) != EOF &&
 		    (isalnum(c) || c == '_')) {
-			if (n == sizeof(buf) - 1) {
+			if (n == sizeof(lexbuf) - 1) {
 				conferr("macro name too long");
 				return (ERROR);
 			}
@@ -783,7 +801,7 @@ again:
 					return (ERROR);
 				}
 			}
-			if (n == sizeof(buf) - 1) {
+			if (n == sizeof(lexbuf) - 1) {
 				conferr("string too long");
 				return (ERROR);
 			}
@@ -799,7 +817,7 @@ again:
 	if (isword(c)) {
 		n = 0;
 		do {
-			if (n == sizeof(buf) - 1) {
+			if (n == sizeof(lexbuf) - 1) {
 				conferr("word too long");
 				return (ERROR);
 			}
@@ -1213,8 +1231,10 @@ parse_config(const char *path, FILE *fp, int fl, struct conf *c,
 	}
 	for (i = 0; i < nmacros; i++) {
 		free(macros[i].name);
+		explicit_bzero(macros[i].value, strlen(macros[i].value));
 		free(macros[i].value);
 	}
+	explicit_bzero(lexbuf, sizeof(lexbuf));
 	nmacros = 0;
 	for (n = 0; n < ntokens; n++) {
 		explicit_bzero(tokens[n], strlen(tokens[n]));

@@ -405,6 +405,8 @@ has() {
 inrun=
 for p in $PWS; do
 	has "$TMPD/mem.run" "$p" && inrun="$inrun $p"
+	# And as text: the file's bytes, as read and as lexed.
+	LC_ALL=C grep -qaF "$p" "$TMPD/mem.run" && inrun="$inrun '$p'"
 done
 if [ -n "$RPID" ] && [ -s "$TMPD/mem.run" ] && has "$TMPD/mem.parent" "$1" &&
     has "$TMPD/mem.parent" "$3" && [ -z "$inrun" ]; then
