@@ -15,7 +15,7 @@
  */
 
 /*
- * tunsend [-c count] interface hex
+ * tunsend [-c count] [-h seconds] interface hex
  * tunsend -L type interface
  *
  * Write one IP packet, given as hex digits (whitespace allowed), count
@@ -23,7 +23,10 @@
  * end of a tunnel (a WireGuard peer) would: the kernel sees it arrive
  * on the tun.  With -L, set the tun's link type instead (an ARPHRD_
  * number; the tun must be down): a link that is neither Ethernet nor
- * IP, for a test of what wakeupd refuses.  For the tests only; Linux
+ * IP, for a test of what wakeupd refuses.  With -h, hold the tun open
+ * for that many seconds after writing (at most 10): while a process
+ * holds it the tun has a carrier and sends what the host routes into
+ * it.  For the tests only; Linux
  * only (/dev/net/tun).
  */
 
@@ -49,6 +52,7 @@
 #define PACKET_MAX	1500
 #define COUNT_MAX	100000
 #define ARPHRD_MAX	0xffff
+#define HOLD_MAX	10
 
 static void __dead usage(void);
 static int	 tun_attach(const char *);
@@ -57,7 +61,8 @@ static void	 tun_setlink(int, const char *, int);
 static void __dead
 usage(void)
 {
-	fprintf(stderr, "usage: tunsend [-c count] interface hex\n"
+	fprintf(stderr, "usage: tunsend [-c count] [-h seconds] interface "
+	    "hex\n"
 	    "       tunsend -L type interface\n");
 	exit(1);
 }
@@ -107,12 +112,17 @@ main(int argc, char *argv[])
 {
 	uint8_t		 pkt[PACKET_MAX];
 	const char	*errstr;
-	long long	 count = 1, i;
+	long long	 count = 1, i, hold = 0;
 	ssize_t		 len;
 	int		 ch, fd, type = -1;
 
-	while ((ch = getopt(argc, argv, "c:L:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:h:L:")) != -1) {
 		switch (ch) {
+		case 'h':
+			hold = strtonum(optarg, 1, HOLD_MAX, &errstr);
+			if (errstr != NULL)
+				errx(1, "hold %s: %s", optarg, errstr);
+			break;
 		case 'c':
 			count = strtonum(optarg, 1, COUNT_MAX, &errstr);
 			if (errstr != NULL)
@@ -150,6 +160,8 @@ main(int argc, char *argv[])
 		if (write(fd, pkt, len) != len)
 			err(1, "%s: write", argv[0]);
 	}
+	if (hold > 0)
+		sleep(hold);
 	close(fd);
 	return (0);
 }

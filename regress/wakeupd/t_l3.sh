@@ -171,12 +171,21 @@ fi
 
 # What the gateway itself sends into the tunnel (here a datagram to the
 # far end, as forwarded LAN traffic or a local user's would be) is not
-# heard: the tun is captured inbound only.  tcpdump sees it go.
+# heard: the tun is captured inbound only.  tcpdump sees it go.  A tun
+# sends only while a process holds it (it has a carrier then): tunsend
+# holds it, after writing a packet that the kernel filter drops.
 insb tcpdump -i wt0 -n -U --immediate-mode -c 1 -Q out -w "$TMPD/tout.pcap" \
     "udp port 9" 2>"$TMPD/tout.err" &
 TD=$!
-at_cleanup "kill $TD"
+at_cleanup "kill $TD 2>/dev/null"
 lv_poll 100 grep -q "listening on" "$TMPD/tout.err"
+insb "$TS" -h 4 wt0 "$(frame -l raw -m junk -S $PEER4 -D $GW4 udp4 "$MC")" &
+TH=$!
+at_cleanup "kill $TH 2>/dev/null"
+carrier() {
+	insb ip link show wt0 | grep -q LOWER_UP
+}
+lv_poll 30 carrier
 _n0=$(nlines)
 # From a file: nc sends what one read gives as one datagram.
 magic "$MC" >"$TMPD/mc.bin"
@@ -188,7 +197,8 @@ elif waitline "$_n0" " mac $MC |dropped frame" 2; then
 else
 	pass "l3: tun: what the host sends not heard"
 fi
-wait $TD 2>/dev/null
+kill $TD $TH 2>/dev/null
+wait $TD $TH 2>/dev/null
 wd_stop
 
 # "any": inbound only.  A tcpdump on "any" sees $NSB's own packet go
