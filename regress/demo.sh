@@ -134,13 +134,7 @@ wake
 
 say "a gateway: relay to another segment"
 wd_stop
-NSC=wut-c-$$
-ip netns add "$NSC" || die "cannot create a third namespace"
-at_cleanup "ip netns del $NSC"
-ip link add wc0 netns "$NSB" type veth peer name wd0 netns "$NSC" &&
-    ip -n "$NSB" addr add 198.51.100.1/24 dev wc0 &&
-    ip -n "$NSB" link set wc0 up && ip -n "$NSC" link set wd0 up ||
-    die "cannot join $NSB and $NSC"
+ns_setup_c || die "cannot join $NSB to a third namespace"
 show "$NSB: wc0 198.51.100.1  <--veth-->  $NSC: wd0, where the NAS would be"
 NAS=02:00:5e:10:01:01
 umask 077

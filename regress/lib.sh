@@ -21,10 +21,15 @@ WAKEUPD_CAPTURE=$TOP/wakeupd/wakeupd-capture
 TMPD=$(mktemp -d /tmp/wakeup-test.XXXXXX)
 NSA=
 NSB=
+NSC=
 MACA=02:00:5e:10:00:0a
 MACB=02:00:5e:10:00:0b
+MACC=02:00:5e:10:00:0c
+MACD=02:00:5e:10:00:0d
 IPA=192.0.2.1
 IPB=192.0.2.2
+IPC=198.51.100.1
+IPD=198.51.100.2
 CLEANUP_HOOKS=
 
 pass() { echo "PASS: $1"; }
@@ -130,23 +135,42 @@ ns_setup() {
 	ip -n "$NSB" link set wb0 up
 }
 
+# A second segment for tests of what wakeupd sends (its relay): after
+# ns_setup, wc0 (198.51.100.1, $MACC) in $NSB joined by a veth pair to
+# wd0 (198.51.100.2, $MACD) in a third namespace, $NSC.
+ns_setup_c() {
+	NSC=wut-c-$$
+	ip netns add "$NSC" || return 1
+	ip link add wc0 netns "$NSB" address $MACC type veth \
+	    peer name wd0 netns "$NSC" address $MACD || return 1
+	ip netns exec "$NSC" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+	    net.ipv6.conf.default.accept_dad=0 >/dev/null
+	ip -n "$NSC" link set lo up
+	ip -n "$NSB" addr add $IPC/24 dev wc0 || return 1
+	ip -n "$NSC" addr add $IPD/24 dev wd0 || return 1
+	ip -n "$NSB" link set wc0 up && ip -n "$NSC" link set wd0 up
+}
+
 ns_cleanup() {
 	[ -n "$NSA" ] && ip netns del "$NSA" 2>/dev/null
 	[ -n "$NSB" ] && ip netns del "$NSB" 2>/dev/null
+	[ -n "$NSC" ] && ip netns del "$NSC" 2>/dev/null
 	NSA=
 	NSB=
+	NSC=
 }
 
 # Capture up to $2 frames matching filter $3 on wb0 in $NSB into file $1,
 # in the background; wait until tcpdump is listening.  cap_wait waits for
 # it (at most 10 s) and cap_hex prints each frame's bytes as one hex line.
+# With CAP_NS and CAP_IF set, on that interface in that namespace.
 cap_start() {
 	_f=$1; _cnt=$2; shift 2
 	rm -f "$_f" "$_f.err"
 	# A small snap length and a big buffer: in immediate mode tcpdump's
 	# ring holds only a few full-size frames and bursts would be lost.
-	ip netns exec "$NSB" tcpdump -i wb0 -n -U --immediate-mode -s 256 \
-	    -B 16384 \
+	ip netns exec "${CAP_NS:-$NSB}" tcpdump -i "${CAP_IF:-wb0}" -n -U \
+	    --immediate-mode -s 256 -B 16384 \
 	    -c "$_cnt" -w "$_f" "$@" 2>"$_f.err" &
 	CAP_PID=$!
 	_i=0

@@ -44,7 +44,6 @@
 #include "send.h"
 #include "wol.h"
 
-#define DEFAULT_PORT		9
 #define DEFAULT_INTERVAL	1000	/* milliseconds between rounds */
 #define MAX_COUNT		1000
 #define MAX_INTERVAL		60000
@@ -235,7 +234,7 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	memset(&t, 0, sizeof(t));
 	memset(&pw, 0, sizeof(pw));
-	s.port = DEFAULT_PORT;
+	s.port = SEND_PORT;
 
 	/* getopt's own messages differ by libc; these are the same anywhere. */
 	while ((ch = getopt(argc, argv, ":6c:d:ef:i:np:s:t:uv")) != -1) {

@@ -27,39 +27,18 @@ needroot "relay: setup" "relay: -n lists the hosts" \
     "relay: a loop relays once" "relay: the global budget" \
     "relay: the budget refills"
 
-MACC=02:00:5e:10:00:0c
-MACD=02:00:5e:10:00:0d
-IPC=198.51.100.1
-IPD=198.51.100.2
-NSC=
 CONF=$TMPD/relay.conf
 FILTER="udp or ether proto 0x0842 or vlan"
 
-# The third namespace and segment C.
-setup_c() {
-	NSC=wut-c-$$
-	ip netns add "$NSC" || return 1
-	at_cleanup "ip netns del $NSC"
-	ip link add wc0 netns "$NSB" address $MACC type veth \
-	    peer name wd0 netns "$NSC" address $MACD || return 1
-	ip netns exec "$NSC" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-	    net.ipv6.conf.default.accept_dad=0 >/dev/null
-	ip -n "$NSC" link set lo up
-	ip -n "$NSB" addr add $IPC/24 dev wc0 || return 1
-	ip -n "$NSC" addr add $IPD/24 dev wd0 || return 1
-	ip -n "$NSB" link set wc0 up && ip -n "$NSC" link set wd0 up
-}
-
-# capc FILE COUNT: capture on wd0 in $NSC, as lib.sh's cap_start does
-# on wb0; cap_wait and cap_stop end it.
+# capc FILE COUNT: capture on segment C, wd0 in $NSC.
 capc() {
-	rm -f "$1" "$1.err"
-	ip netns exec "$NSC" tcpdump -i wd0 -n -U --immediate-mode -s 256 \
-	    -B 16384 -c "$2" -w "$1" $FILTER 2>"$1.err" &
-	CAP_PID=$!
-	lv_poll 100 grep -q "listening on" "$1.err"
+	CAP_NS=$NSC CAP_IF=wd0
+	cap_start "$1" "$2" $FILTER
+	_rc=$?
+	CAP_NS= CAP_IF=
+	return $_rc
 }
-at_cleanup 'kill $CAP_PID 2>/dev/null' 
+at_cleanup 'kill $CAP_PID 2>/dev/null'
 
 # The link-local address wc0 must have before the IPv6 relay can run.
 has_ll() {
@@ -76,7 +55,7 @@ T_OWN=02:00:5e:10:01:07
 T_DENIED=02:00:5e:10:01:08
 
 ns_setup || { fail "relay: setup" "namespaces"; exit 1; }
-setup_c || { fail "relay: setup" "segment C"; exit 1; }
+ns_setup_c || { fail "relay: setup" "segment C"; exit 1; }
 lv_poll 50 has_ll || { fail "relay: setup" "no link-local address on wc0"; exit 1; }
 umask 077
 cat >"$CONF" <<CONFEOF
